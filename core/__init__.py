@@ -1,0 +1,1 @@
+"""dustwatch domain: settings, schema, standards, indicators and services, free of any framework."""

@@ -1,0 +1,145 @@
+"""Alerts on breaches of the Thai 24-hour standards: opened once, kept up to date, resolved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.indicators import Verdict, load_24h_verdicts
+from core.models import Alert, AlertKind, Station
+from core.parameters import BY_ID, from_milli, to_milli
+
+
+@dataclass
+class AlertRun:
+    opened: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    resolved: list[int] = field(default_factory=list)
+
+
+def evaluate_24h_exceedances(session: Session, *, now: datetime) -> AlertRun:
+    """Open, update or resolve one alert per station and parameter over its 24-hour standard.
+
+    Idempotent: running it again for the same `now` changes nothing. An average that is not
+    valid (fewer than 18 hours of data) neither opens nor resolves an alert. Flushes only.
+    """
+    run = AlertRun()
+    verdicts = load_24h_verdicts(session, at=now)
+    open_alerts = {
+        (a.station_id, a.parameter_id): a
+        for a in session.scalars(
+            select(Alert).where(Alert.resolved_at.is_(None), Alert.kind == AlertKind.EXCEEDANCE_24H)
+        )
+    }
+    for key, verdict in sorted(verdicts.items()):
+        alert = open_alerts.get(key)
+        if verdict.over_standard is None or verdict.reported is None:
+            continue
+        average_milli = to_milli(verdict.reported)
+        if verdict.over_standard and alert is None:
+            opened = _open_alert(session, key, verdict, average_milli, now)
+            if opened is not None:
+                run.opened.append(opened.id)
+        elif verdict.over_standard and alert is not None:
+            alert.latest_average_milli = average_milli
+            alert.peak_average_milli = max(alert.peak_average_milli, average_milli)
+            alert.updated_at = now
+            run.updated.append(alert.id)
+        elif alert is not None:
+            alert.latest_average_milli = average_milli
+            alert.updated_at = now
+            alert.resolved_at = now
+            run.resolved.append(alert.id)
+    session.flush()
+    return run
+
+
+def _open_alert(
+    session: Session, key: tuple[int, int], verdict: Verdict, average_milli: int, now: datetime
+) -> Alert | None:
+    assert verdict.standard is not None
+    alert = Alert(
+        station_id=key[0],
+        parameter_id=key[1],
+        kind=AlertKind.EXCEEDANCE_24H,
+        standard_id=verdict.standard.id,
+        limit_milli=to_milli(verdict.standard.limit),
+        opened_at=now,
+        opening_average_milli=average_milli,
+        peak_average_milli=average_milli,
+        latest_average_milli=average_milli,
+        updated_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(alert)
+            session.flush()
+    except IntegrityError:
+        return None  # another replica opened it first; the unique index keeps one
+    return alert
+
+
+class AlertOut(BaseModel):
+    id: int
+    status: Literal["open", "resolved"]
+    kind: str
+    station_code: str
+    station_name: str
+    area: str
+    parameter: str
+    unit: str
+    standard_id: str
+    limit: float
+    opening_average: float
+    peak_average: float
+    latest_average: float
+    opened_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None
+
+
+def list_alerts(
+    session: Session,
+    *,
+    status: Literal["open", "resolved"] | None,
+    include_private: bool,
+    limit: int = 200,
+) -> list[AlertOut]:
+    """Newest first; the public sees alerts of public stations only."""
+    query = select(Alert, Station).join(Station, Station.id == Alert.station_id)
+    if status == "open":
+        query = query.where(Alert.resolved_at.is_(None))
+    elif status == "resolved":
+        query = query.where(Alert.resolved_at.is_not(None))
+    if not include_private:
+        query = query.where(Station.public.is_(True))
+    query = query.order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(limit)
+    return [_alert_out(alert, station) for alert, station in session.execute(query).tuples()]
+
+
+def _alert_out(alert: Alert, station: Station) -> AlertOut:
+    parameter = BY_ID[alert.parameter_id]
+    return AlertOut(
+        id=alert.id,
+        status="open" if alert.resolved_at is None else "resolved",
+        kind=alert.kind.value,
+        station_code=station.code,
+        station_name=station.name,
+        area=station.area,
+        parameter=parameter.code,
+        unit=parameter.unit,
+        standard_id=alert.standard_id,
+        limit=float(from_milli(alert.limit_milli)),
+        opening_average=float(from_milli(alert.opening_average_milli)),
+        peak_average=float(from_milli(alert.peak_average_milli)),
+        latest_average=float(from_milli(alert.latest_average_milli)),
+        opened_at=alert.opened_at,
+        updated_at=alert.updated_at,
+        resolved_at=alert.resolved_at,
+    )

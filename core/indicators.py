@@ -1,0 +1,146 @@
+"""Averages and exceedances, computed exactly from hourly sums of integer thousandths.
+
+A 24-hour average is the mean of the hourly means of the 24 clock hours before the hour
+that contains the evaluation time, [end - 24 h, end) in UTC, the way Air4Thai updates its
+24-hour average every hour. It counts as valid with at least 18 of the 24 hours (75 %),
+the US EPA completeness rule for daily PM; PCD publishes no rule of its own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.aqi import AqiResult, compute_aqi, reduce_to_precision
+from core.models import HourlyAggregate
+from core.parameters import BY_CODE, BY_ID, MILLI, ParameterInfo
+from core.standards import Standard, thai_24h_standard, thai_aqi_scale
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+HOURS_IN_DAY = 24
+MIN_VALID_HOURS = 18
+
+
+@dataclass(frozen=True)
+class HourSum:
+    hour: datetime
+    value_sum_milli: int
+    reading_count: int
+
+    @property
+    def mean(self) -> Decimal:
+        return Decimal(self.value_sum_milli) / self.reading_count / MILLI
+
+
+@dataclass(frozen=True)
+class Average:
+    """Mean of hourly means over [start, end), with how complete the hours were."""
+
+    start: datetime
+    end: datetime
+    value: Decimal | None
+    hours_with_data: int
+    hours_expected: int
+
+    @property
+    def completeness(self) -> Decimal:
+        return Decimal(self.hours_with_data) / self.hours_expected
+
+    @property
+    def valid(self) -> bool:
+        return self.value is not None and self.hours_with_data >= MIN_VALID_HOURS
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A 24-hour average judged against the Thai standard and AQI scale of its period."""
+
+    parameter: ParameterInfo
+    average: Average
+    standard: Standard | None
+    reported: Decimal | None
+    """The average reduced to the AQI scale's precision; what is compared and shown."""
+    over_standard: bool | None
+    """None when the average is not valid or no standard applies."""
+    aqi: AqiResult | None
+
+
+def floor_hour(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def day_window_end(at: datetime) -> datetime:
+    """End of the 24-hour window used at `at`: the start of the hour containing it."""
+    return floor_hour(at)
+
+
+def mean_of_hourly_means(
+    hours: Iterable[HourSum], *, start: datetime, end: datetime
+) -> Average:
+    """Exact mean of the hourly means of the hours in [start, end) that have data."""
+    expected = int((end - start) / timedelta(hours=1))
+    means = [h.mean for h in hours if start <= h.hour < end and h.reading_count > 0]
+    value = sum(means, Decimal(0)) / len(means) if means else None
+    return Average(start=start, end=end, value=value, hours_with_data=len(means), hours_expected=expected)
+
+
+def period_day(end: datetime) -> date:
+    """The local (Asia/Bangkok) day a period ending at `end` describes, for choosing standards."""
+    return (end - timedelta(microseconds=1)).astimezone(BANGKOK).date()
+
+
+def judge_24h(parameter: ParameterInfo, average: Average) -> Verdict:
+    """Compare a 24-hour average with the Thai standard and AQI scale in force for its period.
+
+    The average is reduced to the AQI scale's precision (half-up for Thai scales) before
+    both the comparison and the index, so that 'over the standard' and 'AQI above 100'
+    always agree.
+    """
+    day = period_day(average.end)
+    pollutant = parameter.pollutant
+    standard = thai_24h_standard(pollutant, on=day) if pollutant else None
+    scale = thai_aqi_scale(pollutant, on=day) if pollutant else None
+    if scale is not None and not scale.averaging.startswith("24h"):
+        scale = None  # an 8-hour or 1-hour scale says nothing about a 24-hour average
+    if average.value is None or not average.valid:
+        return Verdict(parameter, average, standard, None, None, None)
+    reported = reduce_to_precision(scale, average.value) if scale else average.value
+    over = reported > standard.limit if standard else None
+    aqi = compute_aqi(scale, average.value) if scale else None
+    return Verdict(parameter, average, standard, reported, over, aqi)
+
+
+STANDARD_PARAMETERS = ("pm25", "pm10")
+"""Parameters with a Thai 24-hour standard that dustwatch judges and alerts on."""
+
+
+def load_24h_verdicts(
+    session: Session, *, at: datetime, station_ids: Collection[int] | None = None
+) -> dict[tuple[int, int], Verdict]:
+    """Verdicts for every (station, parameter) with data in the 24 hours before `at`'s hour."""
+    end = day_window_end(at)
+    start = end - timedelta(hours=HOURS_IN_DAY)
+    parameter_ids = [BY_CODE[code].id for code in STANDARD_PARAMETERS]
+    query = select(HourlyAggregate).where(
+        HourlyAggregate.parameter_id.in_(parameter_ids),
+        HourlyAggregate.hour >= start,
+        HourlyAggregate.hour < end,
+    )
+    if station_ids is not None:
+        query = query.where(HourlyAggregate.station_id.in_(station_ids))
+    grouped: dict[tuple[int, int], list[HourSum]] = defaultdict(list)
+    for row in session.scalars(query):
+        grouped[(row.station_id, row.parameter_id)].append(
+            HourSum(row.hour, row.value_sum_milli, row.reading_count)
+        )
+    return {
+        key: judge_24h(BY_ID[key[1]], mean_of_hourly_means(hours, start=start, end=end))
+        for key, hours in grouped.items()
+    }

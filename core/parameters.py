@@ -1,0 +1,53 @@
+"""The quantities dustwatch stores, each with one fixed unit and a plausible range.
+
+Ids are part of the stored data (readings hold the id, not the code) and are seeded by the
+migrations; they are never reused or renumbered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class ParameterInfo:
+    id: int
+    code: str
+    name: str
+    unit: str
+    minimum: Decimal
+    maximum: Decimal
+    pollutant: str | None = None
+    """The pollutant name used by the standards file, for those that have standards."""
+
+
+PARAMETERS: tuple[ParameterInfo, ...] = (
+    ParameterInfo(1, "pm25", "PM2.5", "ug/m3", Decimal(0), Decimal(5000), "PM2.5"),
+    ParameterInfo(2, "pm10", "PM10", "ug/m3", Decimal(0), Decimal(10000), "PM10"),
+    ParameterInfo(3, "tsp", "Total suspended particulates", "ug/m3", Decimal(0), Decimal(20000)),
+    ParameterInfo(4, "o3", "Ozone", "ppb", Decimal(0), Decimal(1000), "O3"),
+    ParameterInfo(5, "no2", "Nitrogen dioxide", "ppb", Decimal(0), Decimal(2000), "NO2"),
+    ParameterInfo(6, "so2", "Sulphur dioxide", "ppb", Decimal(0), Decimal(2000), "SO2"),
+    ParameterInfo(7, "co", "Carbon monoxide", "ppm", Decimal(0), Decimal(1000), "CO"),
+    ParameterInfo(8, "temperature", "Air temperature", "degC", Decimal(-40), Decimal(70)),
+    ParameterInfo(9, "humidity", "Relative humidity", "%", Decimal(0), Decimal(100)),
+)
+
+BY_CODE: dict[str, ParameterInfo] = {p.code: p for p in PARAMETERS}
+BY_ID: dict[int, ParameterInfo] = {p.id: p for p in PARAMETERS}
+
+MILLI = Decimal(1000)
+
+
+def parameter_by_code(code: str) -> ParameterInfo | None:
+    return BY_CODE.get(code.strip().lower())
+
+
+def to_milli(value: Decimal) -> int:
+    """Thousandths of the unit, rounded half-up: the stored form of every value."""
+    return int((value * MILLI).to_integral_value(rounding="ROUND_HALF_UP"))
+
+
+def from_milli(value_milli: int) -> Decimal:
+    return Decimal(value_milli) / MILLI
