@@ -123,9 +123,12 @@ def ingest_messages(
         for m in messages
         if (code := station_code_from_topic(m.topic, topic_prefix=topic_prefix)) is not None
     }
-    station_ids = dict(
-        session.execute(select(Station.code, Station.id).where(Station.code.in_(codes))).tuples()
-    )
+    station_ids = {
+        code: station_id
+        for code, station_id in session.execute(
+            select(Station.code, Station.id).where(Station.code.in_(codes))
+        ).tuples()
+    }
     candidates: dict[tuple[int, int, datetime], _Candidate] = {}
     for message in messages:
         for candidate in _parse_message(message, topic_prefix, station_ids, rejections):

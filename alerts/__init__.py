@@ -1,0 +1,1 @@
+"""Out: the scheduler that turns indicators into alerts (and, later, bulletins and delivery)."""

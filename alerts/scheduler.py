@@ -1,0 +1,74 @@
+"""APScheduler jobs: thin, idempotent, each one transaction, one replica at a time."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.alerts import AlertRun, evaluate_24h_exceedances
+from core.db import try_job_lock
+from core.health import HealthRegistry
+from core.settings import SchedulerSettings
+
+log = logging.getLogger(__name__)
+
+
+def check_exceedances(
+    session_factory: sessionmaker[Session], *, now: datetime | None = None
+) -> AlertRun | None:
+    """One run of the 24-hour exceedance check; None when another replica holds the lock."""
+    moment = now or datetime.now(UTC)
+    with session_factory.begin() as session:
+        if not try_job_lock(session, name="alerts.check_exceedances"):
+            return None
+        run = evaluate_24h_exceedances(session, now=moment)
+    if run.opened or run.resolved:
+        log.info("alerts: opened %s, resolved %s", run.opened, run.resolved)
+    return run
+
+
+class AlertScheduler:
+    def __init__(
+        self,
+        *,
+        settings: SchedulerSettings,
+        session_factory: sessionmaker[Session],
+        health: HealthRegistry,
+    ) -> None:
+        self._settings = settings
+        self._session_factory = session_factory
+        self._health = health
+        self._scheduler = BackgroundScheduler(timezone=UTC)
+
+    def start(self) -> None:
+        self._scheduler.add_job(
+            self._run_check,
+            "interval",
+            seconds=self._settings.alert_check_seconds,
+            id="check_exceedances",
+            next_run_time=datetime.now(UTC),
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=self._settings.alert_check_seconds,
+        )
+        self._scheduler.start()
+
+    def stop(self) -> None:
+        self._scheduler.shutdown(wait=True)
+
+    def _run_check(self) -> None:
+        try:
+            run = check_exceedances(self._session_factory)
+        except Exception:
+            log.exception("the exceedance check failed; it runs again at the next interval")
+            self._health.beat("scheduler", last_run_ok=False)
+            return
+        self._health.beat(
+            "scheduler",
+            last_run_ok=True,
+            leader=run is not None,
+            open_alerts_changed=len(run.opened) + len(run.resolved) if run else 0,
+        )

@@ -1,0 +1,1 @@
+"""The `dustwatch` command: composes the domain with the API, ingest and alert adapters."""

@@ -1,0 +1,84 @@
+"""Publishes the simulated Na Phra Lan stations over MQTT, like real devices would."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from datetime import UTC, datetime, timedelta
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+from core.demo import DEMO_STATIONS, DemoStation, simulate, times_between
+from core.indicators import floor_hour
+
+log = logging.getLogger(__name__)
+
+BACKFILL = timedelta(hours=26)
+BACKFILL_STEP = timedelta(minutes=10)
+
+
+def _readings(demo: DemoStation, moments: list[datetime]) -> list[dict[str, object]]:
+    return [
+        {"parameter": parameter, "value": value, "time": moment.isoformat()}
+        for moment in moments
+        for parameter, value in simulate(demo, moment).items()
+    ]
+
+
+class DemoPublisher:
+    """First publishes the last 26 hours (so 24-hour averages are complete at once), then
+    a reading per station every `interval` seconds until stopped."""
+
+    def __init__(self, *, host: str, port: int, topic_prefix: str, interval: float) -> None:
+        self._topic_prefix = topic_prefix
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="demo-publisher", daemon=True)
+        self._client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, client_id="dustwatch-demo")
+        self._client.reconnect_delay_set(min_delay=1, max_delay=10)
+        self._connected = threading.Event()
+        self._client.on_connect = lambda *_args: self._connected.set()
+        self._client.on_disconnect = lambda *_args: self._connected.clear()
+        self._client.connect_async(host, port)
+
+    def start(self) -> None:
+        self._client.loop_start()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    def _publish(self, demo: DemoStation, moments: list[datetime]) -> None:
+        """Publish with QoS 1, waiting out broker restarts like a patient device would."""
+        topic = f"{self._topic_prefix}/readings/{demo.station.code}"
+        payload = json.dumps(_readings(demo, moments))
+        while not self._stop.is_set():
+            if not self._connected.wait(timeout=1):
+                continue
+            info = self._client.publish(topic, payload, qos=1)
+            try:
+                info.wait_for_publish(timeout=30)
+                return
+            except RuntimeError as error:
+                log.warning("demo: publish to %s failed (%s); retrying", topic, error)
+
+    def _run(self) -> None:
+        try:
+            now = datetime.now(UTC).replace(microsecond=0)
+            start = floor_hour(now - BACKFILL)
+            for hour in times_between(start, floor_hour(now), timedelta(hours=1)):
+                moments = list(times_between(hour, hour + timedelta(hours=1), BACKFILL_STEP))
+                for demo in DEMO_STATIONS:
+                    self._publish(demo, moments)
+            log.info("demo: published the last %s of readings", BACKFILL)
+            while not self._stop.wait(self._interval):
+                moment = datetime.now(UTC).replace(microsecond=0)
+                for demo in DEMO_STATIONS:
+                    self._publish(demo, [moment])
+        except Exception:
+            log.exception("the demo publisher stopped")

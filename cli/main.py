@@ -1,0 +1,134 @@
+"""`dustwatch serve | demo | migrate`."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sys
+from typing import Annotated
+
+import typer
+import uvicorn
+from pydantic import SecretStr, ValidationError
+from rich.console import Console
+from rich.logging import RichHandler
+
+from core.demo import ensure_demo_stations
+from core.ports import PortInUse, ensure_port_free
+from core.schema import upgrade_to_head
+from core.settings import Settings
+
+app = typer.Typer(help="dustwatch: shared air-quality measurement, alerts and bulletins.", no_args_is_help=True)
+console = Console()
+
+HostOption = Annotated[str | None, typer.Option(help="HTTP address (DUSTWATCH_API__HOST).")]
+PortOption = Annotated[int | None, typer.Option(help="HTTP port (DUSTWATCH_API__PORT).")]
+MqttPortOption = Annotated[
+    int | None,
+    typer.Option(help="Port of the embedded MQTT broker (DUSTWATCH_MQTT__EMBEDDED_PORT)."),
+]
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        console.print(f"[red]Configuration error:[/red] {error}")
+        raise typer.Exit(2) from None
+    api = settings.api.model_copy(
+        update={k: v for k, v in {"host": overrides.get("host"), "port": overrides.get("port")}.items() if v is not None}
+    )
+    mqtt = settings.mqtt
+    if overrides.get("mqtt_port") is not None:
+        mqtt = mqtt.model_copy(update={"embedded_port": overrides["mqtt_port"]})
+    return settings.model_copy(update={"api": api, "mqtt": mqtt})
+
+
+def _logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=console, show_path=False)]
+    )
+    for noisy in ("amqtt", "transitions", "apscheduler.executors", "apscheduler.scheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _run(settings: Settings, *, migrate: bool, demo_interval: float | None = None) -> None:
+    from cli.runtime import Runtime  # imported here so `dustwatch migrate` stays light
+
+    _logging()
+    try:
+        ensure_port_free(
+            settings.api.host, settings.api.port, what="The HTTP API",
+            hint="Choose another with --port (DUSTWATCH_API__PORT).",
+        )
+        runtime = Runtime(settings)
+        runtime.start(migrate=migrate)
+    except PortInUse as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+    publisher = None
+    try:
+        if demo_interval is not None:
+            from cli.demo import DemoPublisher
+
+            with runtime.session_factory.begin() as session:
+                ensure_demo_stations(session)
+            host, port = settings.mqtt.embedded_host, settings.mqtt.embedded_port
+            if not settings.mqtt.embedded:
+                from ingest.mqtt import broker_address
+
+                address = broker_address(settings.mqtt)
+                host, port = address.host, address.port
+            publisher = DemoPublisher(
+                host=host, port=port, topic_prefix=settings.mqtt.topic_prefix, interval=demo_interval
+            )
+            publisher.start()
+        base = f"http://{settings.api.host}:{settings.api.port}"
+        console.print(f"dustwatch is up: status {base}/status, API docs {base}/docs")
+        uvicorn.run(runtime.app, host=settings.api.host, port=settings.api.port, log_level="warning")
+    finally:
+        if publisher is not None:
+            publisher.stop()
+        runtime.stop()
+
+
+@app.command()
+def serve(
+    host: HostOption = None,
+    port: PortOption = None,
+    mqtt_port: MqttPortOption = None,
+    migrate: Annotated[bool, typer.Option(help="Apply migrations first.")] = True,
+) -> None:
+    """Run the API, MQTT ingest, scheduler (and the embedded broker when no MQTT URL is set)."""
+    _run(_settings(host=host, port=port, mqtt_port=mqtt_port), migrate=migrate)
+
+
+@app.command()
+def demo(
+    host: HostOption = None,
+    port: PortOption = None,
+    mqtt_port: MqttPortOption = None,
+    interval: Annotated[float, typer.Option(help="Seconds between live demo readings.")] = 10.0,
+) -> None:
+    """Like serve, plus simulated Na Phra Lan stations publishing over MQTT."""
+    settings = _settings(host=host, port=port, mqtt_port=mqtt_port)
+    settings = settings.model_copy(update={"mode": "demo"})
+    if settings.api.admin_token is None:
+        token = secrets.token_urlsafe(24)
+        settings = settings.model_copy(
+            update={"api": settings.api.model_copy(update={"admin_token": SecretStr(token)})}
+        )
+        console.print(f"Demo staff token (for POST /stations): [bold]{token}[/bold]")
+    _run(settings, migrate=True, demo_interval=interval)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the database migrations up to the newest."""
+    settings = _settings()
+    upgrade_to_head(settings.db.url)
+    console.print("database is at the newest schema")
+
+
+if __name__ == "__main__":
+    sys.exit(app())

@@ -1,0 +1,72 @@
+"""One process's parts, started and stopped in order: store, broker, ingest, scheduler, API."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+
+from alerts.scheduler import AlertScheduler
+from api.app import create_app
+from core.db import make_engine, make_session_factory
+from core.health import HealthRegistry
+from core.schema import upgrade_to_head
+from core.settings import Settings
+from ingest.broker import EmbeddedBroker
+from ingest.mqtt import MqttIngest
+
+log = logging.getLogger(__name__)
+
+
+class Runtime:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.engine = make_engine(settings.db.url, echo=settings.db.echo)
+        self.session_factory = make_session_factory(self.engine)
+        self.health = HealthRegistry()
+        self.broker: EmbeddedBroker | None = None
+        self.ingest: MqttIngest | None = None
+        self.scheduler: AlertScheduler | None = None
+        self.app: FastAPI = create_app(
+            settings=settings, session_factory=self.session_factory, health_registry=self.health
+        )
+
+    def start(self, *, migrate: bool = True, ingest: bool = True, scheduler: bool = True) -> None:
+        """Start the parts in dependency order; stops what started if a later part fails."""
+        try:
+            if migrate:
+                upgrade_to_head(self.settings.db.url)
+            if ingest and self.settings.mqtt.embedded:
+                self.broker = EmbeddedBroker(
+                    host=self.settings.mqtt.embedded_host, port=self.settings.mqtt.embedded_port
+                )
+                self.broker.start()
+            if ingest:
+                self.ingest = MqttIngest(
+                    settings=self.settings.mqtt,
+                    session_factory=self.session_factory,
+                    health=self.health,
+                )
+                self.ingest.start()
+            if scheduler and self.settings.scheduler.enabled:
+                self.scheduler = AlertScheduler(
+                    settings=self.settings.scheduler,
+                    session_factory=self.session_factory,
+                    health=self.health,
+                )
+                self.scheduler.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
+            self.scheduler = None
+        if self.ingest is not None:
+            self.ingest.stop()
+            self.ingest = None
+        if self.broker is not None:
+            self.broker.stop()
+            self.broker = None
+        self.engine.dispose()

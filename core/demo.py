@@ -1,0 +1,127 @@
+"""Simulated Na Phra Lan stations for demo mode: plausible dust, with days over the standard.
+
+Values are deterministic for a station and a time, so a restart of the demo republishes
+the same readings and the store keeps each once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.indicators import BANGKOK
+from core.models import Station, StationKind
+from core.stations import StationCreate, create_station
+
+
+@dataclass(frozen=True)
+class DemoStation:
+    station: StationCreate
+    pm10_base: float
+    """Typical 24-hour PM10 in ug/m3 on an ordinary day."""
+    pm25_share: float
+    """PM2.5 as a share of PM10; crustal dust from quarries and mills is coarse."""
+
+
+DEMO_STATIONS: tuple[DemoStation, ...] = (
+    DemoStation(
+        StationCreate(
+            code="npl-v01", name="Haul road by the quarries (volunteer)", kind=StationKind.VOLUNTEER,
+            owner_organisation="Na Phra Lan volunteer monitoring unit", latitude=14.6815,
+            longitude=100.8712, area="Na Phra Lan",
+        ),
+        pm10_base=165.0, pm25_share=0.33,
+    ),
+    DemoStation(
+        StationCreate(
+            code="npl-v02", name="Na Phra Lan school (volunteer)", kind=StationKind.VOLUNTEER,
+            owner_organisation="Na Phra Lan volunteer monitoring unit", latitude=14.6741,
+            longitude=100.8655, area="Na Phra Lan",
+        ),
+        pm10_base=95.0, pm25_share=0.38,
+    ),
+    DemoStation(
+        StationCreate(
+            code="hbg-v01", name="Huai Bong health centre (volunteer)", kind=StationKind.VOLUNTEER,
+            owner_organisation="Na Phra Lan volunteer monitoring unit", latitude=14.7003,
+            longitude=100.8968, area="Huai Bong",
+        ),
+        pm10_base=62.0, pm25_share=0.42,
+    ),
+    DemoStation(
+        StationCreate(
+            code="pkh-r01", name="Phu Khae reference monitor", kind=StationKind.REFERENCE,
+            owner_organisation="Backbone unit (reference instrument)", latitude=14.6512,
+            longitude=100.9041, area="Phu Khae",
+        ),
+        pm10_base=48.0, pm25_share=0.45,
+    ),
+    DemoStation(
+        StationCreate(
+            code="npl-f01", name="Stone mill fence line (operator)", kind=StationKind.FACTORY,
+            owner_organisation="Example stone crushing mill", latitude=14.6788,
+            longitude=100.8749, area="Na Phra Lan",
+        ),
+        pm10_base=170.0, pm25_share=0.30,
+    ),
+)
+
+
+def ensure_demo_stations(session: Session) -> list[Station]:
+    """Create the demo stations that do not exist yet; flushes only."""
+    existing = {s.code: s for s in session.scalars(select(Station))}
+    stations = []
+    for demo in DEMO_STATIONS:
+        station = existing.get(demo.station.code) or create_station(session, data=demo.station)
+        stations.append(station)
+    return stations
+
+
+def _diurnal(hour: float) -> float:
+    """Morning truck traffic and the afternoon shift change, calm at night; mean about 1."""
+    morning = 0.9 * math.exp(-((hour - 8.0) ** 2) / 5.0)
+    afternoon = 0.6 * math.exp(-((hour - 17.0) ** 2) / 6.0)
+    return 0.62 + morning + afternoon
+
+
+def _rng(*parts: object) -> random.Random:
+    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def _day_factor(code: str, moment: datetime) -> float:
+    """Some days are dustier (dry wind, more trucks); the same every run for a given day."""
+    day = moment.astimezone(BANGKOK).date()
+    return 0.85 + 0.45 * _rng(code, day).random()
+
+
+def simulate(demo: DemoStation, moment: datetime) -> dict[str, float]:
+    """PM10, PM2.5 (ug/m3), temperature (degC) and humidity (%) at one station and time."""
+    local = moment.astimezone(BANGKOK)
+    hour = local.hour + local.minute / 60
+    noise = _rng(demo.station.code, moment.isoformat())
+    pm10 = demo.pm10_base * _day_factor(demo.station.code, moment) * _diurnal(hour)
+    pm10 *= max(0.5, noise.gauss(1.0, 0.12))
+    pm25 = pm10 * demo.pm25_share + 8.0 * noise.random()
+    temperature = 27.0 + 6.0 * math.sin((hour - 9.0) / 24 * 2 * math.pi) + noise.gauss(0, 0.3)
+    humidity = min(98.0, max(20.0, 70.0 - 18.0 * math.sin((hour - 9.0) / 24 * 2 * math.pi)))
+    return {
+        "pm10": round(pm10, 1),
+        "pm25": round(pm25, 1),
+        "temperature": round(temperature, 1),
+        "humidity": round(humidity, 1),
+    }
+
+
+def times_between(start: datetime, end: datetime, step: timedelta) -> Iterator[datetime]:
+    moment = start
+    while moment < end:
+        yield moment
+        moment += step

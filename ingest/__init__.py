@@ -1,0 +1,1 @@
+"""Readings in: the MQTT subscriber, its writer, and the embedded broker."""

@@ -1,0 +1,270 @@
+"""MQTT subscriber: the paho callback only enqueues; one writer stores batches, then acknowledges.
+
+Messages arrive with QoS 1 on a persistent session and are acknowledged to the broker only
+after the batch holding them is committed. A crash before the commit leaves them
+unacknowledged, so the broker delivers them again, and the (station, parameter, time) key
+stores each reading once.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.properties import Properties
+from paho.mqtt.packettypes import PacketTypes
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.health import HealthRegistry
+from core.models import ReadingSource, RejectedMessage
+from core.readings import IncomingMessage, IngestOutcome, ingest_messages
+from core.settings import MqttSettings
+
+log = logging.getLogger(__name__)
+
+SESSION_EXPIRY_SECONDS = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class BrokerAddress:
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+    protocol: int
+
+
+def broker_address(settings: MqttSettings) -> BrokerAddress:
+    """Where to connect: the configured URL, or the embedded broker (MQTT 3.1.1 only)."""
+    if settings.url is None:
+        return BrokerAddress(settings.embedded_host, settings.embedded_port, None, None, mqtt.MQTTv311)
+    parts = urlsplit(settings.url)
+    if parts.scheme not in ("mqtt", "mqttv311") or not parts.hostname:
+        raise ValueError(f"MQTT URL must look like mqtt://user:password@host:1883, got {settings.url!r}")
+    return BrokerAddress(
+        host=parts.hostname,
+        port=parts.port or 1883,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        protocol=mqtt.MQTTv311 if parts.scheme == "mqttv311" else mqtt.MQTTv5,
+    )
+
+
+@dataclass(frozen=True)
+class _Received:
+    message: IncomingMessage
+    mid: int
+    qos: int
+    connection: int
+    """Which connection delivered it; a packet id is only meaningful on that connection."""
+
+
+class MqttIngest:
+    """Subscribes to `{prefix}/readings/+` and stores what arrives, in batches."""
+
+    def __init__(
+        self,
+        *,
+        settings: MqttSettings,
+        session_factory: sessionmaker[Session],
+        health: HealthRegistry,
+    ) -> None:
+        self._settings = settings
+        self._session_factory = session_factory
+        self._health = health
+        self._address = broker_address(settings)
+        self._queue: queue.Queue[_Received] = queue.Queue(maxsize=settings.queue_size)
+        self._stopping = threading.Event()
+        self._connection = 0
+        self._connected = threading.Event()
+        self._subscribed = threading.Event()
+        self._writer = threading.Thread(target=self._write_forever, name="ingest-writer", daemon=True)
+        self.totals = IngestOutcome()
+        self._client = self._make_client()
+
+    @property
+    def topic(self) -> str:
+        return f"{self._settings.topic_prefix}/readings/+"
+
+    def _make_client(self) -> mqtt.Client:
+        v5 = self._address.protocol == mqtt.MQTTv5
+        client = mqtt.Client(
+            callback_api_version=CallbackAPIVersion.VERSION2,
+            client_id=self._settings.client_id,
+            protocol=self._address.protocol,
+            clean_session=None if v5 else False,
+            manual_ack=True,
+        )
+        if self._address.username:
+            client.username_pw_set(self._address.username, self._address.password)
+        client.reconnect_delay_set(min_delay=1, max_delay=30)
+        client.on_connect = self._on_connect
+        client.on_disconnect = self._on_disconnect
+        client.on_subscribe = self._on_subscribe
+        client.on_message = self._on_message
+        return client
+
+    def start(self) -> None:
+        self._writer.start()
+        options: dict[str, Any] = {}
+        if self._address.protocol == mqtt.MQTTv5:
+            properties = Properties(PacketTypes.CONNECT)
+            properties.SessionExpiryInterval = SESSION_EXPIRY_SECONDS
+            # Let the broker send as many unacknowledged messages as one batch holds.
+            properties.ReceiveMaximum = min(self._settings.batch_size, 65535)
+            options = {"clean_start": False, "properties": properties}
+        self._client.connect_async(
+            self._address.host, self._address.port, keepalive=self._settings.keepalive, **options
+        )
+        self._client.loop_start()
+
+    def wait_until_subscribed(self, timeout: float) -> bool:
+        return self._subscribed.wait(timeout)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Store what is queued if the database allows, then leave; the rest is redelivered."""
+        self._stopping.set()
+        self._writer.join(timeout)
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    @property
+    def backlog(self) -> int:
+        return self._queue.qsize()
+
+    # paho callbacks: run on paho's network thread, so they only record and enqueue.
+
+    def _on_connect(self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any) -> None:
+        if reason.is_failure:
+            log.warning("MQTT connection refused by %s:%s: %s", self._address.host, self._address.port, reason)
+            return
+        self._connection += 1
+        self._connected.set()
+        log.info("MQTT connected to %s:%s", self._address.host, self._address.port)
+        client.subscribe(self.topic, qos=1)
+
+    def _on_subscribe(self, _client: mqtt.Client, _userdata: Any, _mid: int, reasons: Any, _props: Any) -> None:
+        if all(not r.is_failure for r in reasons):
+            self._subscribed.set()
+        else:
+            log.error("MQTT subscription to %s refused: %s", self.topic, reasons)
+
+    def _on_disconnect(self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any) -> None:
+        self._connected.clear()
+        self._subscribed.clear()
+        if not self._stopping.is_set():
+            log.warning("MQTT disconnected (%s); paho reconnects with backoff", reason)
+
+    def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
+        received = IncomingMessage(message.topic, bytes(message.payload), datetime.now(UTC))
+        # Blocking when full is the back-pressure: the broker keeps what we cannot take yet.
+        self._queue.put(_Received(received, message.mid, message.qos, self._connection))
+
+    # The writer: the only place that touches the database.
+
+    def _write_forever(self) -> None:
+        while True:
+            batch = self._take_batch()
+            self._beat()
+            if not batch:
+                if self._stopping.is_set():
+                    return
+                continue
+            try:
+                stored = self._store(batch)
+            except Exception:
+                # Unacknowledged, the batch comes back on the next connection.
+                log.exception("a batch of %d messages was not stored", len(batch))
+                continue
+            if not stored:
+                return  # stopping while the database is down: leave the batch unacknowledged
+            self._acknowledge(batch)
+
+    def _take_batch(self) -> list[_Received]:
+        batch: list[_Received] = []
+        deadline = time.monotonic() + self._settings.batch_seconds
+        while len(batch) < self._settings.batch_size:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                batch.append(self._queue.get(timeout=remaining))
+            except queue.Empty:
+                break
+        return batch
+
+    def _store(self, batch: list[_Received]) -> bool:
+        """Commit the batch, retrying while the database is unreachable; False if stopped first."""
+        delay = 0.5
+        while True:
+            try:
+                outcome = self._commit([r.message for r in batch])
+            except DBAPIError as error:
+                if self._stopping.is_set():
+                    return False
+                log.warning("database unavailable, retrying a batch of %d in %.1fs: %s", len(batch), delay, error)
+                time.sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            except Exception:
+                log.exception("a batch could not be stored; storing its messages one by one")
+                outcome = self._store_one_by_one(batch)
+            self._count(outcome)
+            return True
+
+    def _commit(self, messages: list[IncomingMessage]) -> IngestOutcome:
+        with self._session_factory.begin() as session:
+            return ingest_messages(session, messages=messages, topic_prefix=self._settings.topic_prefix, source=ReadingSource.MQTT)
+
+    def _store_one_by_one(self, batch: list[_Received]) -> IngestOutcome:
+        """A message that still fails is kept as rejected, so it never blocks the ones after it."""
+        total = IngestOutcome()
+        for received in batch:
+            try:
+                outcome = self._commit([received.message])
+            except Exception as error:
+                log.exception("message on %s could not be processed", received.message.topic)
+                with self._session_factory.begin() as session:
+                    session.add(
+                        RejectedMessage(
+                            received_at=received.message.received_at,
+                            topic=received.message.topic[:300],
+                            station_code=None,
+                            payload=received.message.payload.decode("utf-8", errors="replace"),
+                            reason=f"could not be processed: {error!r}",
+                        )
+                    )
+                outcome = IngestOutcome(rejected=1)
+            total.accepted += outcome.accepted
+            total.duplicates += outcome.duplicates
+            total.rejected += outcome.rejected
+        return total
+
+    def _acknowledge(self, batch: list[_Received]) -> None:
+        for received in batch:
+            if received.qos > 0 and received.connection == self._connection:
+                self._client.ack(received.mid, received.qos)
+
+    def _count(self, outcome: IngestOutcome) -> None:
+        self.totals.accepted += outcome.accepted
+        self.totals.duplicates += outcome.duplicates
+        self.totals.rejected += outcome.rejected
+
+    def _beat(self) -> None:
+        self._health.beat(
+            "ingest",
+            connected=self._connected.is_set(),
+            backlog=self._queue.qsize(),
+            accepted=self.totals.accepted,
+            duplicates=self.totals.duplicates,
+            rejected=self.totals.rejected,
+        )
