@@ -31,12 +31,23 @@ class Runtime:
             settings=settings, session_factory=self.session_factory, health_registry=self.health
         )
 
-    def start(self, *, migrate: bool = True, ingest: bool = True, scheduler: bool = True) -> None:
-        """Start the parts in dependency order; stops what started if a later part fails."""
+    def start(
+        self,
+        *,
+        migrate: bool = True,
+        broker: bool = True,
+        ingest: bool = True,
+        scheduler: bool = True,
+    ) -> None:
+        """Start the parts in dependency order; stops what started if a later part fails.
+
+        `broker=False` leaves out the embedded broker even when no MQTT URL is set, for a
+        caller that runs one already.
+        """
         try:
             if migrate:
                 upgrade_to_head(self.settings.db.url)
-            if ingest and self.settings.mqtt.embedded:
+            if broker and ingest and self.settings.mqtt.embedded:
                 self.broker = EmbeddedBroker(
                     host=self.settings.mqtt.embedded_host, port=self.settings.mqtt.embedded_port
                 )

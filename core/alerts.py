@@ -120,7 +120,7 @@ def list_alerts(
     if not include_private:
         query = query.where(Station.public.is_(True))
     query = query.order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(limit)
-    return [_alert_out(alert, station) for alert, station in session.execute(query).tuples()]
+    return [_alert_out(alert, station) for alert, station in session.execute(query)]
 
 
 def _alert_out(alert: Alert, station: Station) -> AlertOut:

@@ -127,7 +127,7 @@ def ingest_messages(
         code: station_id
         for code, station_id in session.execute(
             select(Station.code, Station.id).where(Station.code.in_(codes))
-        ).tuples()
+        )
     }
     candidates: dict[tuple[int, int, datetime], _Candidate] = {}
     for message in messages:
@@ -255,7 +255,9 @@ def _insert_new_readings(
         .returning(Reading.station_id, Reading.parameter_id, Reading.time, Reading.value_milli)
     )
     result = session.execute(statement, rows)
-    return [_Candidate(*row) for row in result.tuples()]
+    return [
+        _Candidate(row.station_id, row.parameter_id, row.time, row.value_milli) for row in result
+    ]
 
 
 def _add_to_hourly_aggregates(session: Session, inserted: list[_Candidate]) -> None:
@@ -356,5 +358,5 @@ def list_readings(
             value=float(from_milli(value)),
             quality_flag=flag,
         )
-        for pid, moment, value, flag in session.execute(query).tuples()
+        for pid, moment, value, flag in session.execute(query)
     ]

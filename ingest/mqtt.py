@@ -174,8 +174,8 @@ class MqttIngest:
     def _write_forever(self) -> None:
         while True:
             batch = self._take_batch()
-            self._beat()
             if not batch:
+                self._beat()
                 if self._stopping.is_set():
                     return
                 continue
@@ -188,6 +188,7 @@ class MqttIngest:
             if not stored:
                 return  # stopping while the database is down: leave the batch unacknowledged
             self._acknowledge(batch)
+            self._beat()
 
     def _take_batch(self) -> list[_Received]:
         batch: list[_Received] = []

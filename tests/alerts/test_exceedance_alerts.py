@@ -1,0 +1,78 @@
+"""Alerts open once when a 24-hour average goes over the Thai standard and resolve when it falls back."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.alerts import evaluate_24h_exceedances, list_alerts
+from core.models import Alert
+from core.readings import IncomingMessage, ingest_messages
+from tests.support import make_station
+
+PREFIX = "dustwatch/v1"
+T0 = datetime(2026, 11, 20, 0, tzinfo=UTC)
+
+
+def publish_hours(session: Session, code: str, parameter: str, value: float, start: datetime, count: int) -> None:
+    readings = [
+        {"parameter": parameter, "value": value, "time": (start + timedelta(hours=h, minutes=m)).isoformat()}
+        for h in range(count)
+        for m in (0, 30)
+    ]
+    ingest_messages(
+        session,
+        messages=[IncomingMessage(f"{PREFIX}/readings/{code}", json.dumps(readings).encode(), start + timedelta(days=3))],
+        topic_prefix=PREFIX,
+    )
+
+
+def test_alert_opens_once_and_resolves_when_the_average_falls_back(session: Session) -> None:
+    station = make_station(session)
+    publish_hours(session, station.code, "pm10", 150, T0, 24)
+    publish_hours(session, station.code, "pm10", 60, T0 + timedelta(hours=24), 24)
+
+    first = evaluate_24h_exceedances(session, now=T0 + timedelta(hours=24, minutes=5))
+    again = evaluate_24h_exceedances(session, now=T0 + timedelta(hours=24, minutes=6))
+    assert len(first.opened) == 1
+    assert again.opened == [] and again.updated == first.opened
+    [alert] = list_alerts(session, status="open", include_private=False)
+    assert (alert.station_code, alert.parameter, alert.limit, alert.opening_average) == (
+        station.code, "pm10", 120.0, 150.0,
+    )
+
+    # 12 hours later the window holds 12 hours at 150 and 12 at 60: 105, under the 120 limit
+    later = evaluate_24h_exceedances(session, now=T0 + timedelta(hours=36))
+    assert later.resolved == first.opened
+    assert list_alerts(session, status="open", include_private=False) == []
+    [resolved] = list_alerts(session, status="resolved", include_private=False)
+    assert resolved.latest_average == 105.0
+
+
+def test_peak_is_kept_while_the_alert_stays_open(session: Session) -> None:
+    station = make_station(session)
+    publish_hours(session, station.code, "pm25", 40, T0, 24)
+    publish_hours(session, station.code, "pm25", 80, T0 + timedelta(hours=24), 12)
+    evaluate_24h_exceedances(session, now=T0 + timedelta(hours=24))
+    evaluate_24h_exceedances(session, now=T0 + timedelta(hours=36))
+    alert = session.scalars(select(Alert)).one()
+    assert alert.resolved_at is None
+    assert (alert.opening_average_milli, alert.peak_average_milli) == (40_000, 60_000)
+
+
+def test_too_few_hours_neither_open_nor_resolve(session: Session) -> None:
+    station = make_station(session)
+    publish_hours(session, station.code, "pm10", 300, T0, 17)
+    run = evaluate_24h_exceedances(session, now=T0 + timedelta(hours=24))
+    assert run.opened == []
+
+
+def test_private_station_alerts_are_for_staff_only(session: Session) -> None:
+    station = make_station(session, public=False)
+    publish_hours(session, station.code, "pm10", 200, T0, 24)
+    evaluate_24h_exceedances(session, now=T0 + timedelta(hours=24))
+    assert list_alerts(session, status="open", include_private=False) == []
+    assert [a.station_code for a in list_alerts(session, status="open", include_private=True)] == [station.code]

@@ -1,0 +1,152 @@
+"""The harness: a migrated PostgreSQL database and a SQLite file for the run, each test in a
+rolled-back transaction; a throwaway Mosquitto and an embedded broker; free ports."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.orm import Session
+
+from core.db import make_engine
+from core.schema import upgrade_to_head
+from ingest.broker import EmbeddedBroker
+from tests.support import Mosquitto, free_port
+
+PG_ADMIN_URL = os.environ.get(
+    "DUSTWATCH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+BACKENDS = ["postgresql", "sqlite"]
+
+
+class PostgresDatabases:
+    """Creates databases named dustwatch_test_* on the test server, and drops them after."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = admin_url
+        self.admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        self.created: list[str] = []
+        self.template: str | None = None
+        try:
+            with self.admin.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as error:
+            raise pytest.UsageError(
+                f"PostgreSQL is needed for the tests at {admin_url} (set DUSTWATCH_TEST_PG_URL): {error}"
+            ) from error
+
+    def url(self, name: str) -> str:
+        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+
+    def create(self, *, migrated: bool = True) -> str:
+        """A new database; migrated ones are cloned from a template migrated once per run."""
+        name = f"dustwatch_test_{uuid.uuid4().hex[:12]}"
+        if migrated and self.template is None:
+            self.template = f"dustwatch_test_tpl_{uuid.uuid4().hex[:8]}"
+            self._execute(f'CREATE DATABASE "{self.template}"')
+            self.created.append(self.template)
+            upgrade_to_head(self.url(self.template))
+        source = f' TEMPLATE "{self.template}"' if migrated else ""
+        self._execute(f'CREATE DATABASE "{name}"{source}')
+        self.created.append(name)
+        return self.url(name)
+
+    def drop_all(self) -> None:
+        for name in reversed(self.created):
+            self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.admin.dispose()
+
+    def _execute(self, sql: str) -> None:
+        with self.admin.connect() as connection:
+            connection.execute(text(sql))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresDatabases]:
+    databases = PostgresDatabases(PG_ADMIN_URL)
+    yield databases
+    databases.drop_all()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    upgrade_to_head(f"sqlite:///{path}")
+    return path.read_bytes()
+
+
+@pytest.fixture
+def fresh_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """A new migrated database of the backend named by the test's `backend` parameter."""
+    backend = request.getfixturevalue("backend")
+    if backend == "postgresql":
+        return request.getfixturevalue("postgres").create()
+    path = tmp_path_factory.mktemp("sqlite") / "dustwatch.db"
+    path.write_bytes(request.getfixturevalue("sqlite_template"))
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def shared_engines(
+    postgres: PostgresDatabases, tmp_path_factory: pytest.TempPathFactory, sqlite_template: bytes
+) -> Iterator[dict[str, Engine]]:
+    """One migrated database per backend for the rolled-back tests."""
+    path = tmp_path_factory.mktemp("sqlite-shared") / "dustwatch.db"
+    path.write_bytes(sqlite_template)
+    engines = {
+        "postgresql": make_engine(postgres.create()),
+        "sqlite": make_engine(f"sqlite:///{path}"),
+    }
+    yield engines
+    for engine in engines.values():
+        engine.dispose()
+
+
+@pytest.fixture
+def engine(backend: str, shared_engines: dict[str, Engine]) -> Engine:
+    return shared_engines[backend]
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session whose commits become savepoints of one transaction rolled back at the end."""
+    connection = engine.connect()
+    transaction = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    yield session
+    session.close()
+    transaction.rollback()
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def mosquitto() -> Iterator[Mosquitto]:
+    if not Mosquitto.available():
+        raise pytest.UsageError("the mosquitto binary is needed for the tests (apt-get install mosquitto)")
+    broker = Mosquitto.create()
+    yield broker
+    broker.remove()
+
+
+@pytest.fixture(scope="session")
+def embedded_broker() -> Iterator[EmbeddedBroker]:
+    broker = EmbeddedBroker(host="127.0.0.1", port=free_port())
+    broker.start()
+    yield broker
+    broker.stop()
+
+
+@pytest.fixture
+def topic_prefix() -> str:
+    """Topics of this test's own, so tests never see each other's messages."""
+    return f"test-{uuid.uuid4().hex[:10]}/dustwatch/v1"
