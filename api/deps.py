@@ -38,8 +38,10 @@ def get_viewer(
         return Viewer(staff=False)
     scheme, _, token = authorization.partition(" ")
     expected = settings.api.admin_token
-    if scheme.lower() != "bearer" or expected is None or not secrets.compare_digest(
-        token.encode(), expected.get_secret_value().encode()
+    if (
+        scheme.lower() != "bearer"
+        or expected is None
+        or not secrets.compare_digest(token.encode(), expected.get_secret_value().encode())
     ):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

@@ -36,7 +36,9 @@ class DemoPublisher:
         self._interval = interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="demo-publisher", daemon=True)
-        self._client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, client_id="dustwatch-demo")
+        self._client = mqtt.Client(
+            callback_api_version=CallbackAPIVersion.VERSION2, client_id="dustwatch-demo"
+        )
         self._client.reconnect_delay_set(min_delay=1, max_delay=10)
         self._connected = threading.Event()
         self._client.on_connect = lambda *_args: self._connected.set()

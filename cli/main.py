@@ -18,7 +18,9 @@ from core.ports import PortInUse, ensure_port_free
 from core.schema import upgrade_to_head
 from core.settings import Settings
 
-app = typer.Typer(help="dustwatch: shared air-quality measurement, alerts and bulletins.", no_args_is_help=True)
+app = typer.Typer(
+    help="dustwatch: shared air-quality measurement, alerts and bulletins.", no_args_is_help=True
+)
 console = Console()
 
 HostOption = Annotated[str | None, typer.Option(help="HTTP address (DUSTWATCH_API__HOST).")]
@@ -36,7 +38,11 @@ def _settings(**overrides: object) -> Settings:
         console.print(f"[red]Configuration error:[/red] {error}")
         raise typer.Exit(2) from None
     api = settings.api.model_copy(
-        update={k: v for k, v in {"host": overrides.get("host"), "port": overrides.get("port")}.items() if v is not None}
+        update={
+            k: v
+            for k, v in {"host": overrides.get("host"), "port": overrides.get("port")}.items()
+            if v is not None
+        }
     )
     mqtt = settings.mqtt
     if overrides.get("mqtt_port") is not None:
@@ -46,7 +52,9 @@ def _settings(**overrides: object) -> Settings:
 
 def _logging() -> None:
     logging.basicConfig(
-        level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=console, show_path=False)]
+        level=logging.INFO,
+        format="%(message)s",
+        handlers=[RichHandler(console=console, show_path=False)],
     )
     for noisy in ("amqtt", "transitions", "apscheduler.executors", "apscheduler.scheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -58,7 +66,9 @@ def _run(settings: Settings, *, migrate: bool, demo_interval: float | None = Non
     _logging()
     try:
         ensure_port_free(
-            settings.api.host, settings.api.port, what="The HTTP API",
+            settings.api.host,
+            settings.api.port,
+            what="The HTTP API",
             hint="Choose another with --port (DUSTWATCH_API__PORT).",
         )
         runtime = Runtime(settings)
@@ -80,12 +90,17 @@ def _run(settings: Settings, *, migrate: bool, demo_interval: float | None = Non
                 address = broker_address(settings.mqtt)
                 host, port = address.host, address.port
             publisher = DemoPublisher(
-                host=host, port=port, topic_prefix=settings.mqtt.topic_prefix, interval=demo_interval
+                host=host,
+                port=port,
+                topic_prefix=settings.mqtt.topic_prefix,
+                interval=demo_interval,
             )
             publisher.start()
         base = f"http://{settings.api.host}:{settings.api.port}"
         console.print(f"dustwatch is up: status {base}/status, API docs {base}/docs")
-        uvicorn.run(runtime.app, host=settings.api.host, port=settings.api.port, log_level="warning")
+        uvicorn.run(
+            runtime.app, host=settings.api.host, port=settings.api.port, log_level="warning"
+        )
     finally:
         if publisher is not None:
             publisher.stop()

@@ -81,14 +81,14 @@ def day_window_end(at: datetime) -> datetime:
     return floor_hour(at)
 
 
-def mean_of_hourly_means(
-    hours: Iterable[HourSum], *, start: datetime, end: datetime
-) -> Average:
+def mean_of_hourly_means(hours: Iterable[HourSum], *, start: datetime, end: datetime) -> Average:
     """Exact mean of the hourly means of the hours in [start, end) that have data."""
     expected = int((end - start) / timedelta(hours=1))
     means = [h.mean for h in hours if start <= h.hour < end and h.reading_count > 0]
     value = sum(means, Decimal(0)) / len(means) if means else None
-    return Average(start=start, end=end, value=value, hours_with_data=len(means), hours_expected=expected)
+    return Average(
+        start=start, end=end, value=value, hours_with_data=len(means), hours_expected=expected
+    )
 
 
 def period_day(end: datetime) -> date:

@@ -62,7 +62,12 @@ class Station(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[StationKind] = mapped_column(
-        Enum(StationKind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+        Enum(
+            StationKind,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        )
     )
     owner_organisation: Mapped[str] = mapped_column(String(200))
     latitude: Mapped[float] = mapped_column(Float)
@@ -156,7 +161,9 @@ class Alert(Base):
     station_id: Mapped[int] = mapped_column(ForeignKey("station.id"))
     parameter_id: Mapped[int] = mapped_column(SmallInteger, ForeignKey("parameter.id"))
     kind: Mapped[AlertKind] = mapped_column(
-        Enum(AlertKind, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+        Enum(
+            AlertKind, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]
+        )
     )
     standard_id: Mapped[str] = mapped_column(String(64))
     limit_milli: Mapped[int] = mapped_column(Integer)

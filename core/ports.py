@@ -8,7 +8,9 @@ import socket
 
 class PortInUse(Exception):
     def __init__(self, what: str, host: str, port: int, hint: str) -> None:
-        super().__init__(f"{what} cannot listen on {host}:{port}: the port is already in use. {hint}")
+        super().__init__(
+            f"{what} cannot listen on {host}:{port}: the port is already in use. {hint}"
+        )
 
 
 def ensure_port_free(host: str, port: int, *, what: str, hint: str) -> None:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import Insert, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -82,7 +82,9 @@ class _Rejections:
         self._session = session
         self._outcome = outcome
 
-    def add(self, message: IncomingMessage, station_code: str | None, payload: str, reason: str) -> None:
+    def add(
+        self, message: IncomingMessage, station_code: str | None, payload: str, reason: str
+    ) -> None:
         self._session.add(
             RejectedMessage(
                 received_at=message.received_at,
@@ -123,12 +125,8 @@ def ingest_messages(
         for m in messages
         if (code := station_code_from_topic(m.topic, topic_prefix=topic_prefix)) is not None
     }
-    station_ids = {
-        code: station_id
-        for code, station_id in session.execute(
-            select(Station.code, Station.id).where(Station.code.in_(codes))
-        )
-    }
+    rows = session.execute(select(Station.code, Station.id).where(Station.code.in_(codes)))
+    station_ids: dict[str, int] = {row.code: row.id for row in rows}
     candidates: dict[tuple[int, int, datetime], _Candidate] = {}
     for message in messages:
         for candidate in _parse_message(message, topic_prefix, station_ids, rejections):
@@ -198,14 +196,18 @@ def parse_reading(item: Any, *, station_id: int, now: datetime) -> _Candidate:
     if parameter is None:
         raise InvalidInput(f"unknown parameter {payload.parameter!r}")
     if payload.unit is not None and payload.unit != parameter.unit:
-        raise InvalidInput(f"unit {payload.unit!r} does not match {parameter.code} unit {parameter.unit!r}")
+        raise InvalidInput(
+            f"unit {payload.unit!r} does not match {parameter.code} unit {parameter.unit!r}"
+        )
     value = Decimal(repr(payload.value))
     _check_range(parameter, value)
     moment = payload.time.astimezone(UTC)
     if moment > now + MAX_FUTURE_SKEW:
         raise InvalidInput(f"time {payload.time.isoformat()} is in the future")
     if moment < EARLIEST_TIME:
-        raise InvalidInput(f"time {payload.time.isoformat()} is before 2000: is the device clock set?")
+        raise InvalidInput(
+            f"time {payload.time.isoformat()} is before 2000: is the device clock set?"
+        )
     return _Candidate(station_id, parameter.id, moment, to_milli(value))
 
 
@@ -225,7 +227,7 @@ def _describe(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def dialect_insert(session: Session, table: Any) -> Insert:
+def dialect_insert(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
     """INSERT with ON CONFLICT support for the session's backend."""
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
@@ -279,7 +281,13 @@ def _add_to_hourly_aggregates(session: Session, inserted: list[_Candidate]) -> N
     session.execute(
         statement,
         [
-            {"station_id": s, "parameter_id": p, "hour": h, "value_sum_milli": v, "reading_count": n}
+            {
+                "station_id": s,
+                "parameter_id": p,
+                "hour": h,
+                "value_sum_milli": v,
+                "reading_count": n,
+            }
             for (s, p, h), (v, n) in sorted(totals.items())
         ],
     )
@@ -335,15 +343,17 @@ def list_readings(
     for a bad parameter or range.
     """
     if start.tzinfo is None or end.tzinfo is None:
-        raise InvalidInput("start and end must include a UTC offset, e.g. 2026-11-22T00:00:00+07:00")
+        raise InvalidInput(
+            "start and end must include a UTC offset, e.g. 2026-11-22T00:00:00+07:00"
+        )
     if start >= end:
         raise InvalidInput("start must be before end")
     if end - start > MAX_READINGS_RANGE:
         raise InvalidInput(f"at most {MAX_READINGS_RANGE.days} days per request")
     station = get_station(session, code=station_code, include_private=include_private)
-    query = select(Reading.parameter_id, Reading.time, Reading.value_milli, Reading.quality_flag).where(
-        Reading.station_id == station.id, Reading.time >= start, Reading.time < end
-    )
+    query = select(
+        Reading.parameter_id, Reading.time, Reading.value_milli, Reading.quality_flag
+    ).where(Reading.station_id == station.id, Reading.time >= start, Reading.time < end)
     if parameter is not None:
         info = parameter_by_code(parameter)
         if info is None:

@@ -44,7 +44,9 @@ def timescaledb_usable(connection: Connection) -> bool:
 def is_hypertable(connection: Connection, table: str) -> bool:
     if not timescaledb_usable(connection):
         return False
-    if not connection.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'")).first():
+    if not connection.execute(
+        text("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'")
+    ).first():
         return False
     row = connection.execute(
         text("SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_name = :t"),

@@ -14,7 +14,7 @@ DEFAULT_SQLITE_URL = "sqlite:///dustwatch.db"
 class DatabaseSettings(BaseModel):
     url: str = Field(
         default=DEFAULT_SQLITE_URL,
-        description="SQLAlchemy URL; postgresql+psycopg://… in production, a SQLite file by default.",
+        description="SQLAlchemy URL: postgresql+psycopg://… in production, else a SQLite file.",
     )
     echo: bool = False
 

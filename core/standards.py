@@ -1,4 +1,4 @@
-"""Standards and AQI scales as data (core/data/standards.json), chosen by the date they were in force."""
+"""Standards and AQI scales as data (core/data/standards.json), chosen by date in force."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ class AqiScale(BaseModel):
 
     @property
     def truncates(self) -> bool:
-        """US EPA scales truncate; the Thai notifications do not say, so dustwatch rounds half-up."""
+        """US EPA scales truncate; Thai notifications do not say, so dustwatch rounds half-up."""
         return "truncate" in self.concentration_precision
 
 
@@ -114,6 +114,10 @@ def thai_24h_standard(pollutant: str, *, on: date) -> Standard | None:
 def thai_aqi_scale(pollutant: str, *, on: date) -> AqiScale | None:
     """The PCD (Thai AQI) scale for `pollutant` in force on `on`, if there is one."""
     for scale in load_standards().aqi_scales:
-        if scale.id.startswith("th-pcd-") and scale.pollutant == pollutant and scale.in_force_on(on):
+        if (
+            scale.id.startswith("th-pcd-")
+            and scale.pollutant == pollutant
+            and scale.in_force_on(on)
+        ):
             return scale
     return None

@@ -25,7 +25,9 @@ class StationCreate(BaseModel):
     owner_organisation: str = Field(min_length=1, max_length=200)
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)
-    area: str = Field(min_length=1, max_length=200, description="Village or area the station serves.")
+    area: str = Field(
+        min_length=1, max_length=200, description="Village or area the station serves."
+    )
     public: bool | None = Field(
         default=None,
         description="Whether anyone may see its data; by default factory stations are private.",

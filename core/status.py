@@ -60,11 +60,15 @@ class StatusOut(BaseModel):
 
 def public_status(session: Session, *, now: datetime) -> StatusOut:
     """Every public station with its latest readings and 24-hour verdicts at `now`."""
-    stations = list(session.scalars(select(Station).where(Station.public.is_(True)).order_by(Station.code)))
+    stations = list(
+        session.scalars(select(Station).where(Station.public.is_(True)).order_by(Station.code))
+    )
     ids = [s.id for s in stations]
     latest: dict[int, list[LatestReading]] = defaultdict(list)
     for row in session.scalars(
-        select(LatestReading).where(LatestReading.station_id.in_(ids)).order_by(LatestReading.parameter_id)
+        select(LatestReading)
+        .where(LatestReading.station_id.in_(ids))
+        .order_by(LatestReading.parameter_id)
     ):
         latest[row.station_id].append(row)
     verdicts = load_24h_verdicts(session, at=now, station_ids=ids)
@@ -77,7 +81,9 @@ def public_status(session: Session, *, now: datetime) -> StatusOut:
 def _station_status(
     station: Station, latest: list[LatestReading], verdicts: dict[tuple[int, int], Verdict]
 ) -> StationStatus:
-    parameters = [_parameter_status(row, verdicts.get((station.id, row.parameter_id))) for row in latest]
+    parameters = [
+        _parameter_status(row, verdicts.get((station.id, row.parameter_id))) for row in latest
+    ]
     judged = [p for p in parameters if p.band is not None]
     worst = max(judged, key=lambda p: (p.aqi is None, p.aqi or 0), default=None)
     return StationStatus(

@@ -24,7 +24,9 @@ class EmbeddedBroker:
         self.host = host
         self.port = port
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="mqtt-broker", daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="mqtt-broker", daemon=True
+        )
         self._broker: Broker | None = None
 
     def start(self, timeout: float = 15.0) -> None:
@@ -53,7 +55,9 @@ class EmbeddedBroker:
     def stop(self, timeout: float = 10.0) -> None:
         if self._broker is not None and self._loop.is_running():
             try:
-                asyncio.run_coroutine_threadsafe(self._broker.shutdown(), self._loop).result(timeout)
+                asyncio.run_coroutine_threadsafe(self._broker.shutdown(), self._loop).result(
+                    timeout
+                )
             except Exception:  # shutting down: log, never mask the caller's own exit
                 log.warning("embedded broker did not shut down cleanly", exc_info=True)
         if self._loop.is_running():

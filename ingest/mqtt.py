@@ -18,9 +18,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
-from paho.mqtt.properties import Properties
+from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,16 +40,20 @@ class BrokerAddress:
     port: int
     username: str | None
     password: str | None
-    protocol: int
+    protocol: MQTTProtocolVersion
 
 
 def broker_address(settings: MqttSettings) -> BrokerAddress:
     """Where to connect: the configured URL, or the embedded broker (MQTT 3.1.1 only)."""
     if settings.url is None:
-        return BrokerAddress(settings.embedded_host, settings.embedded_port, None, None, mqtt.MQTTv311)
+        return BrokerAddress(
+            settings.embedded_host, settings.embedded_port, None, None, mqtt.MQTTv311
+        )
     parts = urlsplit(settings.url)
     if parts.scheme not in ("mqtt", "mqttv311") or not parts.hostname:
-        raise ValueError(f"MQTT URL must look like mqtt://user:password@host:1883, got {settings.url!r}")
+        raise ValueError(
+            f"MQTT URL must look like mqtt://user:password@host:1883, got {settings.url!r}"
+        )
     return BrokerAddress(
         host=parts.hostname,
         port=parts.port or 1883,
@@ -87,7 +91,9 @@ class MqttIngest:
         self._connection = 0
         self._connected = threading.Event()
         self._subscribed = threading.Event()
-        self._writer = threading.Thread(target=self._write_forever, name="ingest-writer", daemon=True)
+        self._writer = threading.Thread(
+            target=self._write_forever, name="ingest-writer", daemon=True
+        )
         self.totals = IngestOutcome()
         self._client = self._make_client()
 
@@ -117,7 +123,7 @@ class MqttIngest:
         self._writer.start()
         options: dict[str, Any] = {}
         if self._address.protocol == mqtt.MQTTv5:
-            properties = Properties(PacketTypes.CONNECT)
+            properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
             properties.SessionExpiryInterval = SESSION_EXPIRY_SECONDS
             # Let the broker send as many unacknowledged messages as one batch holds.
             properties.ReceiveMaximum = min(self._settings.batch_size, 65535)
@@ -143,22 +149,33 @@ class MqttIngest:
 
     # paho callbacks: run on paho's network thread, so they only record and enqueue.
 
-    def _on_connect(self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any) -> None:
+    def _on_connect(
+        self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any
+    ) -> None:
         if reason.is_failure:
-            log.warning("MQTT connection refused by %s:%s: %s", self._address.host, self._address.port, reason)
+            log.warning(
+                "MQTT connection refused by %s:%s: %s",
+                self._address.host,
+                self._address.port,
+                reason,
+            )
             return
         self._connection += 1
         self._connected.set()
         log.info("MQTT connected to %s:%s", self._address.host, self._address.port)
         client.subscribe(self.topic, qos=1)
 
-    def _on_subscribe(self, _client: mqtt.Client, _userdata: Any, _mid: int, reasons: Any, _props: Any) -> None:
+    def _on_subscribe(
+        self, _client: mqtt.Client, _userdata: Any, _mid: int, reasons: Any, _props: Any
+    ) -> None:
         if all(not r.is_failure for r in reasons):
             self._subscribed.set()
         else:
             log.error("MQTT subscription to %s refused: %s", self.topic, reasons)
 
-    def _on_disconnect(self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any) -> None:
+    def _on_disconnect(
+        self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any
+    ) -> None:
         self._connected.clear()
         self._subscribed.clear()
         if not self._stopping.is_set():
@@ -212,7 +229,12 @@ class MqttIngest:
             except DBAPIError as error:
                 if self._stopping.is_set():
                     return False
-                log.warning("database unavailable, retrying a batch of %d in %.1fs: %s", len(batch), delay, error)
+                log.warning(
+                    "database unavailable, retrying a batch of %d in %.1fs: %s",
+                    len(batch),
+                    delay,
+                    error,
+                )
                 time.sleep(delay)
                 delay = min(delay * 2, 30.0)
                 continue
@@ -224,7 +246,12 @@ class MqttIngest:
 
     def _commit(self, messages: list[IncomingMessage]) -> IngestOutcome:
         with self._session_factory.begin() as session:
-            return ingest_messages(session, messages=messages, topic_prefix=self._settings.topic_prefix, source=ReadingSource.MQTT)
+            return ingest_messages(
+                session,
+                messages=messages,
+                topic_prefix=self._settings.topic_prefix,
+                source=ReadingSource.MQTT,
+            )
 
     def _store_one_by_one(self, batch: list[_Received]) -> IngestOutcome:
         """A message that still fails is kept as rejected, so it never blocks the ones after it."""

@@ -1,4 +1,4 @@
-"""Alembic environment: one connection, the URL from dustwatch settings unless a caller passes one."""
+"""Alembic environment: one connection, the URL from dustwatch settings unless one is passed."""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ class PostgresDatabases:
                 connection.execute(text("SELECT 1"))
         except Exception as error:
             raise pytest.UsageError(
-                f"PostgreSQL is needed for the tests at {admin_url} (set DUSTWATCH_TEST_PG_URL): {error}"
+                f"the tests need PostgreSQL at {admin_url} (DUSTWATCH_TEST_PG_URL): {error}"
             ) from error
 
     def url(self, name: str) -> str:
@@ -122,7 +122,9 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session whose commits become savepoints of one transaction rolled back at the end."""
     connection = engine.connect()
     transaction = connection.begin()
-    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    session = Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
     yield session
     session.close()
     transaction.rollback()
@@ -132,7 +134,9 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture(scope="session")
 def mosquitto() -> Iterator[Mosquitto]:
     if not Mosquitto.available():
-        raise pytest.UsageError("the mosquitto binary is needed for the tests (apt-get install mosquitto)")
+        raise pytest.UsageError(
+            "the mosquitto binary is needed for the tests (apt-get install mosquitto)"
+        )
     broker = Mosquitto.create()
     yield broker
     broker.remove()

@@ -49,7 +49,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_for(check: Callable[[], T], *, timeout: float = 30.0, interval: float = 0.2, what: str = "") -> T:
+def wait_for(
+    check: Callable[[], T], *, timeout: float = 30.0, interval: float = 0.2, what: str = ""
+) -> T:
     """Poll until `check` returns something truthy; fail with `what` after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     last: T = check()
@@ -130,7 +132,8 @@ class Device:
 
     def __init__(self, *, host: str, port: int) -> None:
         self.client = mqtt.Client(
-            callback_api_version=CallbackAPIVersion.VERSION2, client_id=f"device-{uuid.uuid4().hex[:8]}"
+            callback_api_version=CallbackAPIVersion.VERSION2,
+            client_id=f"device-{uuid.uuid4().hex[:8]}",
         )
         self.client.connect(host, port)
         self.client.loop_start()

@@ -43,12 +43,16 @@ def stack(
     if request.param == "postgresql+mosquitto":
         database = request.getfixturevalue("postgres").create()
         broker: Mosquitto | EmbeddedBroker = request.getfixturevalue("mosquitto")
-        mqtt = MqttSettings(url=broker.url, topic_prefix=topic_prefix, client_id=f"ingest-{topic_prefix[5:15]}")
+        mqtt = MqttSettings(
+            url=broker.url, topic_prefix=topic_prefix, client_id=f"ingest-{topic_prefix[5:15]}"
+        )
     else:
         database = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'dustwatch.db'}"
         broker = request.getfixturevalue("embedded_broker")
         mqtt = MqttSettings(
-            embedded_port=broker.port, topic_prefix=topic_prefix, client_id=f"ingest-{topic_prefix[5:15]}"
+            embedded_port=broker.port,
+            topic_prefix=topic_prefix,
+            client_id=f"ingest-{topic_prefix[5:15]}",
         )
     settings = Settings(
         db=DatabaseSettings(url=database),
@@ -69,8 +73,13 @@ def stack(
 
 def register(stack: Stack, code: str) -> None:
     station = {
-        "code": code, "name": f"Station {code}", "kind": "volunteer", "owner_organisation": "volunteers",
-        "latitude": 14.68, "longitude": 100.87, "area": "Na Phra Lan",
+        "code": code,
+        "name": f"Station {code}",
+        "kind": "volunteer",
+        "owner_organisation": "volunteers",
+        "latitude": 14.68,
+        "longitude": 100.87,
+        "area": "Na Phra Lan",
     }
     assert stack.api.post("/stations", json=station, headers=STAFF).status_code == 201
 
@@ -88,7 +97,9 @@ def test_published_readings_appear_in_the_api_and_drive_alerts(stack: Stack) -> 
     day_before = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=48)
     # A dusty day then a clean one, 24 hourly readings each, in two messages.
     stack.device.publish(stack.topic("npl-e2e"), hourly("pm10", 160, day_before, 24))
-    stack.device.publish(stack.topic("npl-e2e"), hourly("pm10", 50, day_before + timedelta(hours=24), 24))
+    stack.device.publish(
+        stack.topic("npl-e2e"), hourly("pm10", 50, day_before + timedelta(hours=24), 24)
+    )
 
     def stored() -> list[dict[str, object]]:
         response = stack.api.get(
@@ -104,7 +115,11 @@ def test_published_readings_appear_in_the_api_and_drive_alerts(stack: Stack) -> 
     session_factory = stack.runtime.session_factory
     check_exceedances(session_factory, now=day_before + timedelta(hours=24, minutes=1))
     [alert] = stack.api.get("/alerts", params={"status": "open"}).json()
-    assert (alert["station_code"], alert["parameter"], alert["opening_average"]) == ("npl-e2e", "pm10", 160.0)
+    assert (alert["station_code"], alert["parameter"], alert["opening_average"]) == (
+        "npl-e2e",
+        "pm10",
+        160.0,
+    )
 
     check_exceedances(session_factory, now=day_before + timedelta(hours=48, minutes=1))
     assert stack.api.get("/alerts", params={"status": "open"}).json() == []
@@ -122,16 +137,25 @@ def test_malformed_messages_are_recorded_and_ingest_keeps_going(stack: Stack) ->
     register(stack, "npl-bad")
     good_time = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
     stack.device.publish(stack.topic("npl-bad"), b"{not json")
-    stack.device.publish(stack.topic("nobody-here"), {"parameter": "pm10", "value": 1, "time": good_time.isoformat()})
-    stack.device.publish(stack.topic("npl-bad"), {"parameter": "pm10", "time": good_time.isoformat()})
-    stack.device.publish(stack.topic("npl-bad"), {"parameter": "pm10", "value": 42.0, "time": good_time.isoformat()})
+    stack.device.publish(
+        stack.topic("nobody-here"), {"parameter": "pm10", "value": 1, "time": good_time.isoformat()}
+    )
+    stack.device.publish(
+        stack.topic("npl-bad"), {"parameter": "pm10", "time": good_time.isoformat()}
+    )
+    stack.device.publish(
+        stack.topic("npl-bad"), {"parameter": "pm10", "value": 42.0, "time": good_time.isoformat()}
+    )
 
     def good_reading_arrived() -> bool:
         return len(stack.api.get("/stations/npl-bad/readings").json()) == 1
 
     wait_for(good_reading_arrived, what="the valid reading after three bad ones")
     with stack.runtime.session_factory() as session:
-        reasons = {(r.station_code, r.reason.split(":")[0]) for r in session.scalars(select(RejectedMessage))}
+        reasons = {
+            (r.station_code, r.reason.split(":")[0])
+            for r in session.scalars(select(RejectedMessage))
+        }
     assert reasons == {
         ("npl-bad", "payload is not JSON"),
         ("nobody-here", "unknown station 'nobody-here'"),

@@ -17,7 +17,9 @@ router = APIRouter(prefix="/stations", tags=["stations"])
 @router.get("", response_model=list[StationOut])
 def get_stations(session: SessionDep, viewer: ViewerDep) -> list[StationOut]:
     """Public stations; backbone staff also see private (factory) ones."""
-    return [StationOut.model_validate(s) for s in list_stations(session, include_private=viewer.staff)]
+    return [
+        StationOut.model_validate(s) for s in list_stations(session, include_private=viewer.staff)
+    ]
 
 
 @router.post("", response_model=StationOut, status_code=status.HTTP_201_CREATED)
@@ -32,8 +34,12 @@ def get_readings(
     session: SessionDep,
     viewer: ViewerDep,
     parameter: Annotated[str | None, Query(description="e.g. pm10, pm25")] = None,
-    start: Annotated[datetime | None, Query(description="inclusive, with offset; default end - 24 h")] = None,
-    end: Annotated[datetime | None, Query(description="exclusive, with offset; default now")] = None,
+    start: Annotated[
+        datetime | None, Query(description="inclusive, with offset; default end - 24 h")
+    ] = None,
+    end: Annotated[
+        datetime | None, Query(description="exclusive, with offset; default now")
+    ] = None,
 ) -> list[ReadingOut]:
     """Readings in [start, end), oldest first, at most 31 days per request."""
     until = end or datetime.now(UTC)

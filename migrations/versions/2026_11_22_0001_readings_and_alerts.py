@@ -51,7 +51,14 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column(
             "kind",
-            sa.Enum("volunteer", "factory", "reference", name="stationkind", native_enum=False, length=16),
+            sa.Enum(
+                "volunteer",
+                "factory",
+                "reference",
+                name="stationkind",
+                native_enum=False,
+                length=16,
+            ),
             nullable=False,
         ),
         sa.Column("owner_organisation", sa.String(length=200), nullable=False),
@@ -99,12 +106,16 @@ def upgrade() -> None:
         sa.Column("value_sum_milli", sa.BigInteger(), nullable=False),
         sa.Column("reading_count", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["parameter_id"], ["parameter.id"], name=op.f("fk_hourly_aggregate_parameter_id_parameter")
+            ["parameter_id"],
+            ["parameter.id"],
+            name=op.f("fk_hourly_aggregate_parameter_id_parameter"),
         ),
         sa.ForeignKeyConstraint(
             ["station_id"], ["station.id"], name=op.f("fk_hourly_aggregate_station_id_station")
         ),
-        sa.PrimaryKeyConstraint("station_id", "parameter_id", "hour", name=op.f("pk_hourly_aggregate")),
+        sa.PrimaryKeyConstraint(
+            "station_id", "parameter_id", "hour", name=op.f("pk_hourly_aggregate")
+        ),
     )
     op.create_table(
         "latest_reading",
@@ -113,7 +124,9 @@ def upgrade() -> None:
         sa.Column("time", ts, nullable=False),
         sa.Column("value_milli", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["parameter_id"], ["parameter.id"], name=op.f("fk_latest_reading_parameter_id_parameter")
+            ["parameter_id"],
+            ["parameter.id"],
+            name=op.f("fk_latest_reading_parameter_id_parameter"),
         ),
         sa.ForeignKeyConstraint(
             ["station_id"], ["station.id"], name=op.f("fk_latest_reading_station_id_station")
@@ -154,7 +167,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["parameter_id"], ["parameter.id"], name=op.f("fk_alert_parameter_id_parameter")
         ),
-        sa.ForeignKeyConstraint(["station_id"], ["station.id"], name=op.f("fk_alert_station_id_station")),
+        sa.ForeignKeyConstraint(
+            ["station_id"], ["station.id"], name=op.f("fk_alert_station_id_station")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alert")),
     )
     op.create_index("ix_alert_opened_at", "alert", ["opened_at"], unique=False)

@@ -1,4 +1,4 @@
-"""Alerts open once when a 24-hour average goes over the Thai standard and resolve when it falls back."""
+"""An alert opens once when a 24-hour average goes over the Thai standard; resolves when under."""
 
 from __future__ import annotations
 
@@ -17,15 +17,27 @@ PREFIX = "dustwatch/v1"
 T0 = datetime(2026, 11, 20, 0, tzinfo=UTC)
 
 
-def publish_hours(session: Session, code: str, parameter: str, value: float, start: datetime, count: int) -> None:
+def publish_hours(
+    session: Session, code: str, parameter: str, value: float, start: datetime, count: int
+) -> None:
     readings = [
-        {"parameter": parameter, "value": value, "time": (start + timedelta(hours=h, minutes=m)).isoformat()}
+        {
+            "parameter": parameter,
+            "value": value,
+            "time": (start + timedelta(hours=h, minutes=m)).isoformat(),
+        }
         for h in range(count)
         for m in (0, 30)
     ]
     ingest_messages(
         session,
-        messages=[IncomingMessage(f"{PREFIX}/readings/{code}", json.dumps(readings).encode(), start + timedelta(days=3))],
+        messages=[
+            IncomingMessage(
+                f"{PREFIX}/readings/{code}",
+                json.dumps(readings).encode(),
+                start + timedelta(days=3),
+            )
+        ],
         topic_prefix=PREFIX,
     )
 
@@ -38,10 +50,14 @@ def test_alert_opens_once_and_resolves_when_the_average_falls_back(session: Sess
     first = evaluate_24h_exceedances(session, now=T0 + timedelta(hours=24, minutes=5))
     again = evaluate_24h_exceedances(session, now=T0 + timedelta(hours=24, minutes=6))
     assert len(first.opened) == 1
-    assert again.opened == [] and again.updated == first.opened
+    assert again.opened == []
+    assert again.updated == first.opened
     [alert] = list_alerts(session, status="open", include_private=False)
     assert (alert.station_code, alert.parameter, alert.limit, alert.opening_average) == (
-        station.code, "pm10", 120.0, 150.0,
+        station.code,
+        "pm10",
+        120.0,
+        150.0,
     )
 
     # 12 hours later the window holds 12 hours at 150 and 12 at 60: 105, under the 120 limit
@@ -75,4 +91,6 @@ def test_private_station_alerts_are_for_staff_only(session: Session) -> None:
     publish_hours(session, station.code, "pm10", 200, T0, 24)
     evaluate_24h_exceedances(session, now=T0 + timedelta(hours=24))
     assert list_alerts(session, status="open", include_private=False) == []
-    assert [a.station_code for a in list_alerts(session, status="open", include_private=True)] == [station.code]
+    assert [a.station_code for a in list_alerts(session, status="open", include_private=True)] == [
+        station.code
+    ]

@@ -33,8 +33,12 @@ STATION = {
 def make_client(engine: Engine, admin_token: str | None) -> Iterator[TestClient]:
     connection = engine.connect()
     transaction = connection.begin()
-    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-    settings = Settings(api=ApiSettings(admin_token=SecretStr(admin_token) if admin_token else None))
+    factory = sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    settings = Settings(
+        api=ApiSettings(admin_token=SecretStr(admin_token) if admin_token else None)
+    )
     app = create_app(settings=settings, session_factory=factory, health_registry=HealthRegistry())
     app.state.test_session_factory = factory
     with TestClient(app, raise_server_exceptions=True) as client:
@@ -54,7 +58,13 @@ def publish(client: TestClient, code: str, readings: list[dict[str, object]]) ->
     with factory.begin() as session:
         ingest_messages(
             session,
-            messages=[IncomingMessage(f"dustwatch/v1/readings/{code}", json.dumps(readings).encode(), datetime.now(UTC))],
+            messages=[
+                IncomingMessage(
+                    f"dustwatch/v1/readings/{code}",
+                    json.dumps(readings).encode(),
+                    datetime.now(UTC),
+                )
+            ],
             topic_prefix="dustwatch/v1",
         )
 
@@ -90,9 +100,15 @@ def test_duplicate_station_code_is_a_conflict(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("change", "field"),
-    [({"kind": "satellite"}, "kind"), ({"latitude": 123}, "latitude"), ({"code": "has space"}, "code")],
+    [
+        ({"kind": "satellite"}, "kind"),
+        ({"latitude": 123}, "latitude"),
+        ({"code": "has space"}, "code"),
+    ],
 )
-def test_invalid_station_is_refused_with_the_field_named(client: TestClient, change: dict[str, object], field: str) -> None:
+def test_invalid_station_is_refused_with_the_field_named(
+    client: TestClient, change: dict[str, object], field: str
+) -> None:
     response = client.post("/stations", json=STATION | change, headers=STAFF)
     assert response.status_code == 422
     assert field in json.dumps(response.json()["detail"])
@@ -111,10 +127,14 @@ def test_factory_station_is_private_by_default(client: TestClient) -> None:
 def test_readings_are_served_for_a_range(client: TestClient) -> None:
     client.post("/stations", json=STATION, headers=STAFF)
     now = datetime.now(UTC).replace(microsecond=0)
-    publish(client, "npl-v09", [
-        {"parameter": "pm10", "value": 88.8, "time": (now - timedelta(hours=2)).isoformat()},
-        {"parameter": "pm25", "value": 33.3, "time": (now - timedelta(hours=1)).isoformat()},
-    ])
+    publish(
+        client,
+        "npl-v09",
+        [
+            {"parameter": "pm10", "value": 88.8, "time": (now - timedelta(hours=2)).isoformat()},
+            {"parameter": "pm25", "value": 33.3, "time": (now - timedelta(hours=1)).isoformat()},
+        ],
+    )
     everything = client.get("/stations/npl-v09/readings").json()
     assert [(r["parameter"], r["value"]) for r in everything] == [("pm10", 88.8), ("pm25", 33.3)]
     only_pm25 = client.get("/stations/npl-v09/readings", params={"parameter": "pm25"}).json()
@@ -125,11 +145,17 @@ def test_readings_are_served_for_a_range(client: TestClient) -> None:
     ("params", "status", "message"),
     [
         ({"parameter": "radon"}, 422, "unknown parameter 'radon'"),
-        ({"start": "2026-11-02T00:00:00Z", "end": "2026-11-01T00:00:00Z"}, 422, "start must be before end"),
+        (
+            {"start": "2026-11-02T00:00:00Z", "end": "2026-11-01T00:00:00Z"},
+            422,
+            "start must be before end",
+        ),
         ({"start": "yesterday"}, 422, "start"),
     ],
 )
-def test_bad_reading_queries_get_a_clear_4xx(client: TestClient, params: dict[str, str], status: int, message: str) -> None:
+def test_bad_reading_queries_get_a_clear_4xx(
+    client: TestClient, params: dict[str, str], status: int, message: str
+) -> None:
     client.post("/stations", json=STATION, headers=STAFF)
     response = client.get("/stations/npl-v09/readings", params=params)
     assert response.status_code == status
@@ -147,7 +173,8 @@ def test_status_shows_latest_values_average_band_and_advice(client: TestClient) 
     client.post("/stations", json=STATION | {"code": "npl-f09", "kind": "factory"}, headers=STAFF)
     hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     readings = [
-        {"parameter": "pm10", "value": 130, "time": (hour - timedelta(hours=h)).isoformat()} for h in range(1, 25)
+        {"parameter": "pm10", "value": 130, "time": (hour - timedelta(hours=h)).isoformat()}
+        for h in range(1, 25)
     ]
     publish(client, "npl-v09", readings)
     publish(client, "npl-f09", readings)
@@ -155,7 +182,11 @@ def test_status_shows_latest_values_average_band_and_advice(client: TestClient) 
     [station] = status["stations"]  # the factory station stays private
     [pm10] = station["parameters"]
     assert pm10["latest_value"] == 130.0
-    assert (pm10["average_24h"], pm10["average_24h_hours"], pm10["over_standard"]) == (130.0, 24, True)
+    assert (pm10["average_24h"], pm10["average_24h_hours"], pm10["over_standard"]) == (
+        130.0,
+        24,
+        True,
+    )
     assert (pm10["standard_id"], pm10["standard_limit"]) == ("th-pm10-24h", 120.0)
     assert pm10["aqi"] == 116  # 121-180 -> 101-200: 99/59 * (130 - 121) + 101 = 116.1
     assert pm10["band"]["color"] == "orange"

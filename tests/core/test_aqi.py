@@ -64,7 +64,8 @@ def test_bands_carry_thai_and_english_advice() -> None:
     band = compute_aqi(scale, Decimal("150")).band
     assert band.label_th == "เริ่มมีผลกระทบต่อสุขภาพ"
     assert band.label_en == "Starting to affect health"
-    assert band.advice_th and band.advice_en
+    assert band.advice_th
+    assert band.advice_en
 
 
 def test_the_2018_scale_applies_to_periods_before_june_2023() -> None:
@@ -77,7 +78,11 @@ def test_the_2018_scale_applies_to_periods_before_june_2023() -> None:
 
 @pytest.mark.parametrize(
     ("day", "limit"),
-    [(date(2023, 5, 31), Decimal(50)), (date(2023, 6, 1), Decimal("37.5")), (date(2026, 1, 1), Decimal("37.5"))],
+    [
+        (date(2023, 5, 31), Decimal(50)),
+        (date(2023, 6, 1), Decimal("37.5")),
+        (date(2026, 1, 1), Decimal("37.5")),
+    ],
 )
 def test_pm25_standard_in_force_follows_effective_dates(day: date, limit: Decimal) -> None:
     standard = thai_24h_standard("PM2.5", on=day)

@@ -17,7 +17,9 @@ START = END - timedelta(hours=24)
 def hours(values_milli: list[list[int]], start: datetime = START) -> list[HourSum]:
     """One HourSum per hour from lists of reading values (thousandths)."""
     return [
-        HourSum(start + timedelta(hours=i), sum(vs), len(vs)) for i, vs in enumerate(values_milli) if vs
+        HourSum(start + timedelta(hours=i), sum(vs), len(vs))
+        for i, vs in enumerate(values_milli)
+        if vs
     ]
 
 
@@ -66,7 +68,9 @@ def test_window_ends_at_the_start_of_the_current_hour() -> None:
         (80_000, True, Decimal("80.0")),
     ],
 )
-def test_pm25_over_standard_agrees_with_aqi_above_100(mean_milli: int, over: bool, reported: Decimal) -> None:
+def test_pm25_over_standard_agrees_with_aqi_above_100(
+    mean_milli: int, over: bool, reported: Decimal
+) -> None:
     average = mean_of_hourly_means(hours([[mean_milli]] * 24), start=START, end=END)
     verdict = judge_24h(BY_CODE["pm25"], average)
     assert verdict.over_standard is over
@@ -86,13 +90,19 @@ def test_standard_is_chosen_by_the_local_day_the_period_describes() -> None:
     # A window ending 2023-05-31 17:00 UTC = 2023-06-01 00:00 Bangkok describes 31 May.
     end = datetime(2023, 5, 31, 17, tzinfo=UTC)
     assert str(period_day(end)) == "2023-05-31"
-    average = mean_of_hourly_means(hours([[45_000]] * 24, start=end - timedelta(hours=24)),
-                                   start=end - timedelta(hours=24), end=end)
+    average = mean_of_hourly_means(
+        hours([[45_000]] * 24, start=end - timedelta(hours=24)),
+        start=end - timedelta(hours=24),
+        end=end,
+    )
     verdict = judge_24h(BY_CODE["pm25"], average)
     assert verdict.standard is not None
     assert verdict.standard.id == "th-pm25-24h-2010"
     assert verdict.over_standard is False  # 45 is under the old limit of 50
     later = end + timedelta(hours=1)
-    average = mean_of_hourly_means(hours([[45_000]] * 24, start=later - timedelta(hours=24)),
-                                   start=later - timedelta(hours=24), end=later)
+    average = mean_of_hourly_means(
+        hours([[45_000]] * 24, start=later - timedelta(hours=24)),
+        start=later - timedelta(hours=24),
+        end=later,
+    )
     assert judge_24h(BY_CODE["pm25"], average).over_standard is True

@@ -23,7 +23,9 @@ def message(code: str, payload: object | bytes, *, received_at: datetime = NOW) 
     return IncomingMessage(f"{PREFIX}/readings/{code}", body, received_at)
 
 
-def reading(parameter: str = "pm10", value: float = 87.5, at: str = "2026-11-22T12:00:00+07:00") -> dict[str, object]:
+def reading(
+    parameter: str = "pm10", value: float = 87.5, at: str = "2026-11-22T12:00:00+07:00"
+) -> dict[str, object]:
     return {"parameter": parameter, "value": value, "time": at}
 
 
@@ -59,17 +61,26 @@ def test_hourly_aggregate_and_latest_follow_new_readings(session: Session) -> No
     station = make_station(session)
     ingest(
         session,
-        message(station.code, [reading(value=10, at="2026-11-22T05:10:00Z"), reading(value=20, at="2026-11-22T05:50:00Z")]),
+        message(
+            station.code,
+            [
+                reading(value=10, at="2026-11-22T05:10:00Z"),
+                reading(value=20, at="2026-11-22T05:50:00Z"),
+            ],
+        ),
         message(station.code, reading(value=40, at="2026-11-22T04:59:59Z")),
     )
     sums = {
-        (h.hour.hour, h.reading_count, h.value_sum_milli) for h in session.scalars(select(HourlyAggregate))
+        (h.hour.hour, h.reading_count, h.value_sum_milli)
+        for h in session.scalars(select(HourlyAggregate))
     }
     assert sums == {(5, 2, 30_000), (4, 1, 40_000)}
     latest = session.scalars(select(LatestReading)).one()
     assert (latest.time.minute, latest.value_milli) == (50, 20_000)
     ingest(session, message(station.code, reading(value=99, at="2026-11-22T03:00:00Z")))
-    assert session.scalars(select(LatestReading)).one().value_milli == 20_000  # older does not replace
+    assert (
+        session.scalars(select(LatestReading)).one().value_milli == 20_000
+    )  # older does not replace
 
 
 @pytest.mark.parametrize(
@@ -78,19 +89,50 @@ def test_hourly_aggregate_and_latest_follow_new_readings(session: Session) -> No
         (b"pm10=87", "payload is not JSON"),
         (b"\xff\xfe", "payload is not JSON"),
         ({"parameter": "pm10", "time": "2026-11-22T12:00:00+07:00"}, "value: Field required"),
-        ({"parameter": "pm10", "value": "87", "time": "2026-11-22T12:00:00+07:00"}, "value: Input should be a valid number"),
-        ({"parameter": "pm10", "value": 87, "time": "2026-11-22T12:00:00"}, "time: Input should have timezone info"),
-        ({"parameter": "pm10", "value": 87, "time": "2026-11-23T12:00:00+07:00"}, "is in the future"),
-        ({"parameter": "pm10", "value": 87, "time": "1970-01-01T00:00:00Z"}, "is the device clock set"),
-        ({"parameter": "radon", "value": 87, "time": "2026-11-22T12:00:00+07:00"}, "unknown parameter 'radon'"),
-        ({"parameter": "pm10", "value": -3, "time": "2026-11-22T12:00:00+07:00"}, "outside the plausible range"),
-        ({"parameter": "pm10", "value": 87, "unit": "mg/m3", "time": "2026-11-22T12:00:00+07:00"}, "does not match"),
-        ({"parameter": "pm10", "value": 87, "time": "2026-11-22T12:00:00+07:00", "x": 1}, "x: Extra inputs"),
+        (
+            {"parameter": "pm10", "value": "87", "time": "2026-11-22T12:00:00+07:00"},
+            "value: Input should be a valid number",
+        ),
+        (
+            {"parameter": "pm10", "value": 87, "time": "2026-11-22T12:00:00"},
+            "time: Input should have timezone info",
+        ),
+        (
+            {"parameter": "pm10", "value": 87, "time": "2026-11-23T12:00:00+07:00"},
+            "is in the future",
+        ),
+        (
+            {"parameter": "pm10", "value": 87, "time": "1970-01-01T00:00:00Z"},
+            "is the device clock set",
+        ),
+        (
+            {"parameter": "radon", "value": 87, "time": "2026-11-22T12:00:00+07:00"},
+            "unknown parameter 'radon'",
+        ),
+        (
+            {"parameter": "pm10", "value": -3, "time": "2026-11-22T12:00:00+07:00"},
+            "outside the plausible range",
+        ),
+        (
+            {
+                "parameter": "pm10",
+                "value": 87,
+                "unit": "mg/m3",
+                "time": "2026-11-22T12:00:00+07:00",
+            },
+            "does not match",
+        ),
+        (
+            {"parameter": "pm10", "value": 87, "time": "2026-11-22T12:00:00+07:00", "x": 1},
+            "x: Extra inputs",
+        ),
         ([], "payload is an empty list"),
         ("hello", "must be a JSON object"),
     ],
 )
-def test_malformed_reading_is_kept_with_its_reason(session: Session, payload: object, reason: str) -> None:
+def test_malformed_reading_is_kept_with_its_reason(
+    session: Session, payload: object, reason: str
+) -> None:
     station = make_station(session)
     outcome = ingest(session, message(station.code, payload))
     assert (outcome.accepted, outcome.rejected) == (0, 1)
@@ -109,7 +151,14 @@ def test_one_bad_reading_does_not_spoil_the_rest_of_its_message(session: Session
     station = make_station(session)
     outcome = ingest(
         session,
-        message(station.code, [reading(value=50), {"parameter": "pm10", "value": None, "time": "x"}, reading("pm25", 20)]),
+        message(
+            station.code,
+            [
+                reading(value=50),
+                {"parameter": "pm10", "value": None, "time": "x"},
+                reading("pm25", 20),
+            ],
+        ),
     )
     assert (outcome.accepted, outcome.rejected) == (2, 1)
     assert rejections(session)[0].startswith("reading 1: value:")
@@ -129,16 +178,23 @@ def test_list_readings_filters_by_parameter_and_half_open_range(session: Session
     station = make_station(session)
     ingest(
         session,
-        message(station.code, [
-            reading("pm10", 1, "2026-11-22T01:00:00Z"),
-            reading("pm25", 2, "2026-11-22T01:00:00Z"),
-            reading("pm10", 3, "2026-11-22T02:00:00Z"),
-        ]),
+        message(
+            station.code,
+            [
+                reading("pm10", 1, "2026-11-22T01:00:00Z"),
+                reading("pm25", 2, "2026-11-22T01:00:00Z"),
+                reading("pm10", 3, "2026-11-22T02:00:00Z"),
+            ],
+        ),
     )
     start = datetime(2026, 11, 22, 1, tzinfo=UTC)
     found = list_readings(
-        session, station_code=station.code, parameter="pm10", start=start,
-        end=start + timedelta(hours=1), include_private=False,
+        session,
+        station_code=station.code,
+        parameter="pm10",
+        start=start,
+        end=start + timedelta(hours=1),
+        include_private=False,
     )
     assert [(r.parameter, r.value, r.unit) for r in found] == [("pm10", 1.0, "ug/m3")]
 
@@ -147,21 +203,49 @@ def test_private_station_readings_are_hidden_from_the_public(session: Session) -
     station = make_station(session, public=False)
     start = datetime(2026, 11, 22, tzinfo=UTC)
     with pytest.raises(NotFound):
-        list_readings(session, station_code=station.code, parameter=None, start=start,
-                      end=start + timedelta(hours=1), include_private=False)
-    assert list_readings(session, station_code=station.code, parameter=None, start=start,
-                         end=start + timedelta(hours=1), include_private=True) == []
+        list_readings(
+            session,
+            station_code=station.code,
+            parameter=None,
+            start=start,
+            end=start + timedelta(hours=1),
+            include_private=False,
+        )
+    assert (
+        list_readings(
+            session,
+            station_code=station.code,
+            parameter=None,
+            start=start,
+            end=start + timedelta(hours=1),
+            include_private=True,
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize(
     ("start", "end", "reason"),
     [
-        (datetime(2026, 11, 2, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC), "start must be before end"),
+        (
+            datetime(2026, 11, 2, tzinfo=UTC),
+            datetime(2026, 11, 1, tzinfo=UTC),
+            "start must be before end",
+        ),
         (datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC), "at most 31 days"),
         (datetime(2026, 11, 1), datetime(2026, 11, 2), "must include a UTC offset"),
     ],
 )
-def test_bad_reading_range_is_refused(session: Session, start: datetime, end: datetime, reason: str) -> None:
+def test_bad_reading_range_is_refused(
+    session: Session, start: datetime, end: datetime, reason: str
+) -> None:
     station = make_station(session)
     with pytest.raises(InvalidInput, match=reason):
-        list_readings(session, station_code=station.code, parameter=None, start=start, end=end, include_private=True)
+        list_readings(
+            session,
+            station_code=station.code,
+            parameter=None,
+            start=start,
+            end=end,
+            include_private=True,
+        )
