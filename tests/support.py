@@ -86,6 +86,9 @@ class Mosquitto:
     @classmethod
     def create(cls) -> Mosquitto:
         directory = Path(tempfile.mkdtemp(prefix="dustwatch-mosquitto-"))
+        # Started as root, Mosquitto drops to its own user, which must still write its
+        # persistence file here.
+        directory.chmod(0o777)
         broker = cls(port=free_port(), directory=directory)
         (directory / "mosquitto.conf").write_text(
             f"listener {broker.port} 127.0.0.1\n"
