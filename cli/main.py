@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import secrets
+import signal
 import sys
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -74,7 +76,7 @@ def _run(settings: Settings, *, migrate: bool, demo_interval: float | None = Non
         runtime = Runtime(settings)
         runtime.start(migrate=migrate)
     except PortInUse as error:
-        console.print(f"[red]{error}[/red]")
+        console.print(f"[red]{error}[/red]", soft_wrap=True)
         raise typer.Exit(2) from None
     publisher = None
     try:
@@ -98,6 +100,9 @@ def _run(settings: Settings, *, migrate: bool, demo_interval: float | None = Non
             publisher.start()
         base = f"http://{settings.api.host}:{settings.api.port}"
         console.print(f"dustwatch is up: status {base}/status, API docs {base}/docs")
+        # uvicorn shuts down gracefully on SIGTERM, then re-raises it to the handler it found:
+        # make that handler a normal exit so the parts below are stopped in order too.
+        signal.signal(signal.SIGTERM, _exit_normally)
         uvicorn.run(
             runtime.app, host=settings.api.host, port=settings.api.port, log_level="warning"
         )
@@ -105,6 +110,10 @@ def _run(settings: Settings, *, migrate: bool, demo_interval: float | None = Non
         if publisher is not None:
             publisher.stop()
         runtime.stop()
+
+
+def _exit_normally(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 @app.command()

@@ -35,23 +35,24 @@ class Runtime:
         self,
         *,
         migrate: bool = True,
-        broker: bool = True,
+        embedded_broker: bool = True,
         ingest: bool = True,
         scheduler: bool = True,
     ) -> None:
         """Start the parts in dependency order; stops what started if a later part fails.
 
-        `broker=False` leaves out the embedded broker even when no MQTT URL is set, for a
-        caller that runs one already.
+        `embedded_broker=False` leaves out the in-process broker even when no MQTT URL is
+        set, for a caller that runs one already.
         """
         try:
             if migrate:
                 upgrade_to_head(self.settings.db.url)
-            if broker and ingest and self.settings.mqtt.embedded:
-                self.broker = EmbeddedBroker(
+            if embedded_broker and ingest and self.settings.mqtt.embedded:
+                broker = EmbeddedBroker(
                     host=self.settings.mqtt.embedded_host, port=self.settings.mqtt.embedded_port
                 )
-                self.broker.start()
+                broker.start()
+                self.broker = broker
             if ingest:
                 self.ingest = MqttIngest(
                     settings=self.settings.mqtt,

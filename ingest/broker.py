@@ -62,4 +62,5 @@ class EmbeddedBroker:
                 log.warning("embedded broker did not shut down cleanly", exc_info=True)
         if self._loop.is_running():
             self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout)
+        if self._thread.is_alive():
+            self._thread.join(timeout)

@@ -61,7 +61,7 @@ def stack(
         scheduler=SchedulerSettings(enabled=False),
     )
     runtime = Runtime(settings)
-    runtime.start(migrate=True, broker=False)  # the broker is the test session's
+    runtime.start(migrate=True, embedded_broker=False)  # the broker is the test session's
     assert runtime.ingest is not None
     assert runtime.ingest.wait_until_subscribed(15), "ingest did not subscribe"
     device = Device(host="127.0.0.1", port=broker.port)

@@ -33,7 +33,9 @@ def timescale_database() -> Iterator[str]:
     try:
         with admin.connect() as connection:
             if not timescaledb_usable(connection):
-                pytest.skip("the server at DUSTWATCH_TEST_TIMESCALE_URL lacks a preloaded timescaledb")
+                pytest.skip(
+                    "the server at DUSTWATCH_TEST_TIMESCALE_URL lacks a preloaded timescaledb"
+                )
             name = f"dustwatch_ts_{uuid.uuid4().hex[:10]}"
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     except pytest.skip.Exception:
@@ -77,7 +79,8 @@ def test_duplicates_are_stored_once_on_the_hypertable(timescale_database: str) -
         station = make_station(session)
         code = station.code
     readings = [
-        {"parameter": "pm10", "value": 100 + h, "time": f"2026-11-01T{h:02d}:00:00Z"} for h in range(24)
+        {"parameter": "pm10", "value": 100 + h, "time": f"2026-11-01T{h:02d}:00:00Z"}
+        for h in range(24)
     ]
     message = IncomingMessage(
         f"dustwatch/v1/readings/{code}", json.dumps(readings).encode(), datetime.now(UTC)

@@ -145,7 +145,9 @@ def test_database_outage_delays_but_loses_nothing(
         for payload in batches(20, 10):
             device.publish(f"{topic_prefix}/readings/{code}", payload)
         device.close()
-        wait_for(lambda: runtime.ingest is not None and runtime.ingest.backlog == 0, what="queue taken")
+        wait_for(
+            lambda: runtime.ingest is not None and runtime.ingest.backlog == 0, what="queue taken"
+        )
         with admin.connect() as connection:
             connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
         wait_for(lambda: stored(engine)[0] == 200, timeout=60, what="200 readings after the outage")
@@ -190,7 +192,8 @@ def test_ingest_killed_mid_stream_stores_every_reading_exactly_once(
     device = Device(host="127.0.0.1", port=broker.port)
     publisher = threading.Thread(
         target=lambda: [
-            device.publish(f"{topic_prefix}/readings/{code}", payload) for payload in batches(400, 5)
+            device.publish(f"{topic_prefix}/readings/{code}", payload)
+            for payload in batches(400, 5)
         ]
     )
     publisher.start()
