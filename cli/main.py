@@ -62,7 +62,14 @@ def _logging() -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def _run(settings: Settings, *, migrate: bool, demo_interval: float | None = None) -> None:
+def _run(
+    settings: Settings,
+    *,
+    migrate: bool,
+    ingest: bool = True,
+    scheduler: bool = True,
+    demo_interval: float | None = None,
+) -> None:
     from cli.runtime import Runtime  # imported here so `dustwatch migrate` stays light
 
     _logging()
@@ -74,7 +81,7 @@ def _run(settings: Settings, *, migrate: bool, demo_interval: float | None = Non
             hint="Choose another with --port (DUSTWATCH_API__PORT).",
         )
         runtime = Runtime(settings)
-        runtime.start(migrate=migrate)
+        runtime.start(migrate=migrate, ingest=ingest, scheduler=scheduler)
     except PortInUse as error:
         console.print(f"[red]{error}[/red]", soft_wrap=True)
         raise typer.Exit(2) from None
@@ -122,9 +129,14 @@ def serve(
     port: PortOption = None,
     mqtt_port: MqttPortOption = None,
     migrate: Annotated[bool, typer.Option(help="Apply migrations first.")] = True,
+    ingest: Annotated[
+        bool, typer.Option(help="Run the MQTT ingest; exactly one process per client id may.")
+    ] = True,
+    scheduler: Annotated[bool, typer.Option(help="Run the alert scheduler.")] = True,
 ) -> None:
     """Run the API, MQTT ingest, scheduler (and the embedded broker when no MQTT URL is set)."""
-    _run(_settings(host=host, port=port, mqtt_port=mqtt_port), migrate=migrate)
+    settings = _settings(host=host, port=port, mqtt_port=mqtt_port)
+    _run(settings, migrate=migrate, ingest=ingest, scheduler=scheduler)
 
 
 @app.command()
