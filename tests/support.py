@@ -97,7 +97,7 @@ class Mosquitto:
             f"persistence_location {directory}/\n"
             "autosave_interval 1\n"
             "max_queued_messages 100000\n"
-            "log_dest none\n"
+            f"log_dest file {directory}/mosquitto.log\n"
         )
         broker.start()
         return broker
@@ -112,7 +112,14 @@ class Mosquitto:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        wait_for_port(self.port)
+        try:
+            wait_for_port(self.port)
+        except AssertionError:
+            self.stop()
+            log = self.directory / "mosquitto.log"
+            raise AssertionError(
+                f"mosquitto did not start: {log.read_text() if log.exists() else 'no log'}"
+            ) from None
 
     def stop(self) -> None:
         """A clean stop: Mosquitto writes its persistence file, as on a service restart."""

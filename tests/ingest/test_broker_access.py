@@ -34,9 +34,13 @@ def secured_broker() -> Iterator[Mosquitto]:
         subprocess.run(command, check=True)
     passwords.chmod(0o644)
     config = broker.directory / "mosquitto.conf"
+    # Mosquitto reads these after dropping root, so they live in its own directory.
+    acl = broker.directory / "acl"
+    shutil.copyfile(ACL, acl)
+    acl.chmod(0o644)
     config.write_text(
         config.read_text().replace("allow_anonymous true", "allow_anonymous false")
-        + f"password_file {passwords}\nacl_file {ACL}\n"
+        + f"password_file {passwords}\nacl_file {acl}\n"
     )
     broker.start()
     yield broker
