@@ -77,7 +77,9 @@ class DemoPublisher:
                 moments = list(times_between(hour, hour + timedelta(hours=1), BACKFILL_STEP))
                 for demo in DEMO_STATIONS:
                     self._publish(demo, moments)
-            log.info("demo: published the last %s of readings", BACKFILL)
+            log.info(
+                "demo: published the last %d hours of readings", BACKFILL // timedelta(hours=1)
+            )
             while not self._stop.wait(self._interval):
                 moment = datetime.now(UTC).replace(microsecond=0)
                 for demo in DEMO_STATIONS:

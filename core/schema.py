@@ -29,10 +29,7 @@ def timescaledb_usable(connection: Connection) -> bool:
     """True when the timescaledb extension is installed, or can be: available and preloaded."""
     if connection.dialect.name != "postgresql":
         return False
-    installed = connection.execute(
-        text("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'")
-    ).first()
-    if installed:
+    if _timescaledb_installed(connection):
         return True
     available = connection.execute(
         text("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'")
@@ -41,12 +38,13 @@ def timescaledb_usable(connection: Connection) -> bool:
     return bool(available) and "timescaledb" in str(preloaded)
 
 
+def _timescaledb_installed(connection: Connection) -> bool:
+    query = text("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'")
+    return connection.execute(query).first() is not None
+
+
 def is_hypertable(connection: Connection, table: str) -> bool:
-    if not timescaledb_usable(connection):
-        return False
-    if not connection.execute(
-        text("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'")
-    ).first():
+    if connection.dialect.name != "postgresql" or not _timescaledb_installed(connection):
         return False
     row = connection.execute(
         text("SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_name = :t"),

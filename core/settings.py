@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
@@ -76,10 +75,3 @@ class Settings(BaseSettings):
         if token is not None and self.mode != "demo" and len(token.get_secret_value()) < 16:
             raise ValueError("DUSTWATCH_API__ADMIN_TOKEN must be at least 16 characters")
         return self
-
-    def sqlite_path(self) -> Path | None:
-        """The SQLite file behind the database URL, or None for a server database."""
-        prefix = "sqlite:///"
-        if self.db.url.startswith(prefix) and self.db.url != "sqlite:///:memory:":
-            return Path(self.db.url.removeprefix(prefix))
-        return None
