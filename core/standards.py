@@ -11,10 +11,22 @@ from importlib import resources
 from pydantic import BaseModel, ConfigDict, field_validator
 
 
-class Standard(BaseModel):
-    """An ambient limit: an average over `averaging` must not exceed `limit` (in `unit`)."""
+class InForce(BaseModel):
+    """Something published with the period it applies to; open ends mean 'since' or 'still'."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
+
+    effective_from: date | None
+    effective_to: date | None
+
+    def in_force_on(self, day: date) -> bool:
+        starts = self.effective_from is None or self.effective_from <= day
+        ends = self.effective_to is None or day <= self.effective_to
+        return starts and ends
+
+
+class Standard(InForce):
+    """An ambient limit: an average over `averaging` must not exceed `limit` (in `unit`)."""
 
     id: str
     authority: str
@@ -22,19 +34,12 @@ class Standard(BaseModel):
     averaging: str
     limit: Decimal
     unit: str
-    effective_from: date | None
-    effective_to: date | None
     source: str
 
     @field_validator("limit", mode="before")
     @classmethod
     def _exact_limit(cls, value: object) -> object:
         return Decimal(str(value)) if isinstance(value, float) else value
-
-    def in_force_on(self, day: date) -> bool:
-        starts = self.effective_from is None or self.effective_from <= day
-        ends = self.effective_to is None or day <= self.effective_to
-        return starts and ends
 
 
 class AqiBand(BaseModel):
@@ -56,23 +61,14 @@ class AqiBand(BaseModel):
         return Decimal(str(value)) if isinstance(value, float) else value
 
 
-class AqiScale(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)
-
+class AqiScale(InForce):
     id: str
     pollutant: str
     averaging: str
     unit: str
     bands: tuple[AqiBand, ...]
-    effective_from: date | None
-    effective_to: date | None
     concentration_precision: str
     source: str
-
-    def in_force_on(self, day: date) -> bool:
-        starts = self.effective_from is None or self.effective_from <= day
-        ends = self.effective_to is None or day <= self.effective_to
-        return starts and ends
 
     @property
     def precision(self) -> Decimal:
