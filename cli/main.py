@@ -14,6 +14,8 @@ import uvicorn
 from pydantic import SecretStr, ValidationError
 from rich.console import Console
 from rich.logging import RichHandler
+from sqlalchemy import make_url
+from sqlalchemy.exc import OperationalError
 
 from core.demo import ensure_demo_stations
 from core.ports import PortInUse, ensure_port_free
@@ -33,23 +35,27 @@ MqttPortOption = Annotated[
 ]
 
 
-def _settings(**overrides: object) -> Settings:
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[red]{message}[/red]", soft_wrap=True)
+    return typer.Exit(2)
+
+
+def _settings(
+    *, host: str | None = None, port: int | None = None, mqtt_port: int | None = None
+) -> Settings:
+    """Settings from the environment, with command-line options taking precedence."""
     try:
         settings = Settings()
     except ValidationError as error:
-        console.print(f"[red]Configuration error:[/red] {error}")
-        raise typer.Exit(2) from None
-    api = settings.api.model_copy(
+        raise _fail(f"Configuration error: {error}") from None
+    api_changes = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    mqtt_changes = {"embedded_port": mqtt_port} if mqtt_port is not None else {}
+    return settings.model_copy(
         update={
-            k: v
-            for k, v in {"host": overrides.get("host"), "port": overrides.get("port")}.items()
-            if v is not None
+            "api": settings.api.model_copy(update=api_changes),
+            "mqtt": settings.mqtt.model_copy(update=mqtt_changes),
         }
     )
-    mqtt = settings.mqtt
-    if overrides.get("mqtt_port") is not None:
-        mqtt = mqtt.model_copy(update={"embedded_port": overrides["mqtt_port"]})
-    return settings.model_copy(update={"api": api, "mqtt": mqtt})
 
 
 def _logging() -> None:
@@ -83,8 +89,9 @@ def _run(
         runtime = Runtime(settings)
         runtime.start(migrate=migrate, ingest=ingest, scheduler=scheduler)
     except PortInUse as error:
-        console.print(f"[red]{error}[/red]", soft_wrap=True)
-        raise typer.Exit(2) from None
+        raise _fail(str(error)) from None
+    except OperationalError as error:
+        raise _fail(f"Cannot use the database at {_safe(settings.db.url)}: {error.orig}") from None
     publisher = None
     try:
         if demo_interval is not None:
@@ -162,8 +169,16 @@ def demo(
 def migrate() -> None:
     """Apply the database migrations up to the newest."""
     settings = _settings()
-    upgrade_to_head(settings.db.url)
+    try:
+        upgrade_to_head(settings.db.url)
+    except OperationalError as error:
+        raise _fail(f"Cannot use the database at {_safe(settings.db.url)}: {error.orig}") from None
     console.print("database is at the newest schema")
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 if __name__ == "__main__":

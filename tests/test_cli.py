@@ -89,3 +89,13 @@ def test_a_taken_port_gives_a_clear_message(tmp_path: Path) -> None:
     assert f"127.0.0.1:{port}" in output
     assert "already in use" in output
     assert "Traceback" not in output
+
+
+def test_an_unreachable_database_gives_a_clear_message(tmp_path: Path) -> None:
+    url = f"postgresql+psycopg://dustwatch:secret-pw@127.0.0.1:{free_port()}/dustwatch"
+    process = dustwatch("migrate", cwd=tmp_path, env={"DUSTWATCH_DB__URL": url})
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert "Cannot use the database at" in output
+    assert "secret-pw" not in output
+    assert "Traceback" not in output
