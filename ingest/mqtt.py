@@ -137,10 +137,13 @@ class MqttIngest:
         return self._subscribed.wait(timeout)
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Store what is queued if the database allows, then leave; the rest is redelivered."""
+        """Stop receiving, store what is queued if the database allows, then leave.
+
+        Whatever is not acknowledged by then, the broker delivers again on the next start.
+        """
         self._stopping.set()
-        self._writer.join(timeout)
         self._client.disconnect()
+        self._writer.join(timeout)
         self._client.loop_stop()
 
     @property
@@ -183,8 +186,15 @@ class MqttIngest:
 
     def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
         received = IncomingMessage(message.topic, bytes(message.payload), datetime.now(UTC))
-        # Blocking when full is the back-pressure: the broker keeps what we cannot take yet.
-        self._queue.put(_Received(received, message.mid, message.qos, self._connection))
+        item = _Received(received, message.mid, message.qos, self._connection)
+        # Waiting while the queue is full is the back-pressure: the broker keeps what we cannot
+        # take yet. When stopping, the message is left unacknowledged for the next session.
+        while not self._stopping.is_set():
+            try:
+                self._queue.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
 
     # The writer: the only place that touches the database.
 

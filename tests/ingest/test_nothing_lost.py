@@ -220,3 +220,27 @@ def _ingest_connected(port: int) -> bool:
     except httpx.HTTPError:
         return False
     return any(c["name"] == "ingest" and c["detail"]["connected"] for c in components)
+
+
+def test_a_full_queue_holds_the_broker_back_without_loss(
+    broker: Mosquitto, database: tuple[str, Engine], topic_prefix: str
+) -> None:
+    url, engine = database
+    code = add_station(engine)
+    settings = ingest_settings(url, broker, topic_prefix, f"ingest-{uuid.uuid4().hex[:8]}")
+    settings = settings.model_copy(
+        update={"mqtt": settings.mqtt.model_copy(update={"queue_size": 2, "batch_size": 3})}
+    )
+    runtime = Runtime(settings)
+    runtime.start(migrate=False, scheduler=False)
+    try:
+        assert runtime.ingest is not None
+        assert runtime.ingest.wait_until_subscribed(15)
+        device = Device(host="127.0.0.1", port=broker.port)
+        for payload in batches(60, 5):
+            device.publish(f"{topic_prefix}/readings/{code}", payload)
+        device.close()
+        wait_for(lambda: stored(engine)[0] == 300, what="300 readings through a queue of 2")
+    finally:
+        runtime.stop()
+    assert stored(engine) == expected(300)
