@@ -70,7 +70,9 @@ class IngestOutcome:
 
 
 @dataclass(frozen=True)
-class _Candidate:
+class NewReading:
+    """A validated reading in stored form: ids, a UTC time, thousandths of the unit."""
+
     station_id: int
     parameter_id: int
     time: datetime
@@ -127,7 +129,7 @@ def ingest_messages(
     }
     rows = session.execute(select(Station.code, Station.id).where(Station.code.in_(codes)))
     station_ids: dict[str, int] = {row.code: row.id for row in rows}
-    candidates: dict[tuple[int, int, datetime], _Candidate] = {}
+    candidates: dict[tuple[int, int, datetime], NewReading] = {}
     for message in messages:
         for candidate in _parse_message(message, topic_prefix, station_ids, rejections):
             key = (candidate.station_id, candidate.parameter_id, candidate.time)
@@ -149,7 +151,7 @@ def _parse_message(
     topic_prefix: str,
     station_ids: dict[str, int],
     rejections: _Rejections,
-) -> list[_Candidate]:
+) -> list[NewReading]:
     text = message.payload[:KEPT_PAYLOAD_CHARS].decode("utf-8", errors="replace")
     code = station_code_from_topic(message.topic, topic_prefix=topic_prefix)
     if code is None:
@@ -164,7 +166,7 @@ def _parse_message(
         return []
     try:
         document = json.loads(message.payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         rejections.add(message, code, text, f"payload is not JSON: {error}")
         return []
     items = document if isinstance(document, list) else [document]
@@ -174,7 +176,7 @@ def _parse_message(
     if len(items) > MAX_READINGS_PER_MESSAGE:
         rejections.add(message, code, text, f"more than {MAX_READINGS_PER_MESSAGE} readings")
         return []
-    accepted: list[_Candidate] = []
+    accepted: list[NewReading] = []
     for position, item in enumerate(items):
         try:
             accepted.append(parse_reading(item, station_id=station_id, now=message.received_at))
@@ -184,7 +186,7 @@ def _parse_message(
     return accepted
 
 
-def parse_reading(item: Any, *, station_id: int, now: datetime) -> _Candidate:
+def parse_reading(item: Any, *, station_id: int, now: datetime) -> NewReading:
     """One JSON object -> a storable reading; raises InvalidInput with a readable reason."""
     if not isinstance(item, dict):
         raise InvalidInput("a reading must be a JSON object with parameter, value and time")
@@ -208,7 +210,7 @@ def parse_reading(item: Any, *, station_id: int, now: datetime) -> _Candidate:
         raise InvalidInput(
             f"time {payload.time.isoformat()} is before 2000: is the device clock set?"
         )
-    return _Candidate(station_id, parameter.id, moment, to_milli(value))
+    return NewReading(station_id, parameter.id, moment, to_milli(value))
 
 
 def _check_range(parameter: ParameterInfo, value: Decimal) -> None:
@@ -235,8 +237,8 @@ def dialect_insert(session: Session, table: Any) -> postgresql.Insert | sqlite.I
 
 
 def _insert_new_readings(
-    session: Session, candidates: list[_Candidate], source: ReadingSource
-) -> list[_Candidate]:
+    session: Session, candidates: list[NewReading], source: ReadingSource
+) -> list[NewReading]:
     """Insert, skipping keys already stored; returns only the rows that were new."""
     if not candidates:
         return []
@@ -258,11 +260,11 @@ def _insert_new_readings(
     )
     result = session.execute(statement, rows)
     return [
-        _Candidate(row.station_id, row.parameter_id, row.time, row.value_milli) for row in result
+        NewReading(row.station_id, row.parameter_id, row.time, row.value_milli) for row in result
     ]
 
 
-def _add_to_hourly_aggregates(session: Session, inserted: list[_Candidate]) -> None:
+def _add_to_hourly_aggregates(session: Session, inserted: list[NewReading]) -> None:
     totals: dict[tuple[int, int, datetime], list[int]] = defaultdict(lambda: [0, 0])
     for c in inserted:
         total = totals[(c.station_id, c.parameter_id, floor_hour(c.time))]
@@ -293,8 +295,8 @@ def _add_to_hourly_aggregates(session: Session, inserted: list[_Candidate]) -> N
     )
 
 
-def _update_latest(session: Session, inserted: list[_Candidate]) -> None:
-    newest: dict[tuple[int, int], _Candidate] = {}
+def _update_latest(session: Session, inserted: list[NewReading]) -> None:
+    newest: dict[tuple[int, int], NewReading] = {}
     for c in inserted:
         key = (c.station_id, c.parameter_id)
         if key not in newest or c.time > newest[key].time:

@@ -249,3 +249,10 @@ def test_bad_reading_range_is_refused(
             end=end,
             include_private=True,
         )
+
+
+def test_deeply_nested_payload_is_rejected_not_crashed(session: Session) -> None:
+    station = make_station(session)
+    outcome = ingest(session, message(station.code, b"[" * 100_000 + b"]" * 100_000))
+    assert outcome.rejected == 1
+    assert rejections(session)[0].startswith("payload is not JSON")
