@@ -10,6 +10,7 @@ import sys
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from cli.runtime import Runtime
 from core.db import make_engine
 from core.models import HourlyAggregate, Reading
 from core.settings import DatabaseSettings, MqttSettings, SchedulerSettings, Settings
+from ingest.mqtt import MqttIngest
 from tests.conftest import PostgresDatabases
 from tests.support import Device, Mosquitto, free_port, make_station, wait_for
 
@@ -85,6 +87,26 @@ def expected(n: int) -> tuple[int, int, int]:
     return n, n, sum(range(1, n + 1)) * 1000
 
 
+@contextmanager
+def running_ingest(settings: Settings) -> Iterator[MqttIngest]:
+    """The ingest of one dustwatch process, subscribed, stopped on exit."""
+    runtime = Runtime(settings)
+    runtime.start(migrate=False, scheduler=False)
+    try:
+        assert runtime.ingest is not None
+        assert runtime.ingest.wait_until_subscribed(15)
+        yield runtime.ingest
+    finally:
+        runtime.stop()
+
+
+def publish_all(broker: Mosquitto, topic: str, payloads: list[list[dict[str, object]]]) -> None:
+    device = Device(host="127.0.0.1", port=broker.port)
+    for payload in payloads:
+        device.publish(topic, payload)
+    device.close()
+
+
 def ingest_settings(url: str, broker: Mosquitto, prefix: str, client_id: str) -> Settings:
     return Settings(
         db=DatabaseSettings(url=url),
@@ -99,24 +121,14 @@ def test_readings_sent_while_ingest_and_broker_were_down_arrive_once(
     url, engine = database
     code = add_station(engine)
     settings = ingest_settings(url, broker, topic_prefix, f"ingest-{uuid.uuid4().hex[:8]}")
-    runtime = Runtime(settings)
-    runtime.start(migrate=False, scheduler=False)
-    assert runtime.ingest is not None
-    assert runtime.ingest.wait_until_subscribed(15)
-    runtime.stop()  # the broker keeps the session and queues for it
+    with running_ingest(settings):
+        pass  # subscribed once: the broker keeps the session and queues for it
 
-    device = Device(host="127.0.0.1", port=broker.port)
-    for payload in batches(40, 10):
-        device.publish(f"{topic_prefix}/readings/{code}", payload)
-    device.close()
+    publish_all(broker, f"{topic_prefix}/readings/{code}", batches(40, 10))
     broker.restart()  # queued messages survive in Mosquitto's persistence file
 
-    runtime = Runtime(settings)
-    runtime.start(migrate=False, scheduler=False)
-    try:
+    with running_ingest(settings):
         wait_for(lambda: stored(engine)[0] == 400, what="400 readings after the restarts")
-    finally:
-        runtime.stop()
     assert stored(engine) == expected(400)
 
 
@@ -129,33 +141,23 @@ def test_database_outage_delays_but_loses_nothing(
     url, engine = database
     code = add_station(engine)
     name = make_url(url).database
-    runtime = Runtime(ingest_settings(url, broker, topic_prefix, f"ingest-{uuid.uuid4().hex[:8]}"))
-    runtime.start(migrate=False, scheduler=False)
-    assert runtime.ingest is not None
-    assert runtime.ingest.wait_until_subscribed(15)
+    settings = ingest_settings(url, broker, topic_prefix, f"ingest-{uuid.uuid4().hex[:8]}")
     admin = create_engine(postgres.admin_url, isolation_level="AUTOCOMMIT")
-    try:
+    with running_ingest(settings) as ingest:
         with admin.connect() as connection:
             connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
             connection.execute(
                 text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
                 {"n": name},
             )
-        device = Device(host="127.0.0.1", port=broker.port)
-        for payload in batches(20, 10):
-            device.publish(f"{topic_prefix}/readings/{code}", payload)
-        device.close()
-        wait_for(
-            lambda: runtime.ingest is not None and runtime.ingest.backlog == 0, what="queue taken"
-        )
-        with admin.connect() as connection:
-            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        try:
+            publish_all(broker, f"{topic_prefix}/readings/{code}", batches(20, 10))
+            wait_for(lambda: ingest.backlog == 0, what="the queue taken by the writer")
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+            admin.dispose()
         wait_for(lambda: stored(engine)[0] == 200, timeout=60, what="200 readings after the outage")
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
-        admin.dispose()
-        runtime.stop()
     assert stored(engine) == expected(200)
 
 
@@ -231,16 +233,7 @@ def test_a_full_queue_holds_the_broker_back_without_loss(
     settings = settings.model_copy(
         update={"mqtt": settings.mqtt.model_copy(update={"queue_size": 2, "batch_size": 3})}
     )
-    runtime = Runtime(settings)
-    runtime.start(migrate=False, scheduler=False)
-    try:
-        assert runtime.ingest is not None
-        assert runtime.ingest.wait_until_subscribed(15)
-        device = Device(host="127.0.0.1", port=broker.port)
-        for payload in batches(60, 5):
-            device.publish(f"{topic_prefix}/readings/{code}", payload)
-        device.close()
+    with running_ingest(settings):
+        publish_all(broker, f"{topic_prefix}/readings/{code}", batches(60, 5))
         wait_for(lambda: stored(engine)[0] == 300, what="300 readings through a queue of 2")
-    finally:
-        runtime.stop()
     assert stored(engine) == expected(300)
