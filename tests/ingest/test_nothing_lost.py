@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import Engine, create_engine, func, make_url, select, text
+from sqlalchemy.orm import Session
 
 from cli.runtime import Runtime
 from core.db import make_engine
@@ -47,8 +49,6 @@ def database(postgres: PostgresDatabases) -> Iterator[tuple[str, Engine]]:
 
 def add_station(engine: Engine) -> str:
     with engine.begin() as connection:
-        from sqlalchemy.orm import Session
-
         with Session(bind=connection) as session:
             return make_station(session).code
 
@@ -107,10 +107,12 @@ def publish_all(broker: Mosquitto, topic: str, payloads: list[list[dict[str, obj
     device.close()
 
 
-def ingest_settings(url: str, broker: Mosquitto, prefix: str, client_id: str) -> Settings:
+def ingest_settings(url: str, broker: Mosquitto, prefix: str, **mqtt: Any) -> Settings:
+    """An ingest of this test's own: its own client id (so its own broker session) and topics."""
+    options = {"client_id": f"ingest-{uuid.uuid4().hex[:8]}", "batch_size": 50} | mqtt
     return Settings(
         db=DatabaseSettings(url=url),
-        mqtt=MqttSettings(url=broker.url, topic_prefix=prefix, client_id=client_id, batch_size=50),
+        mqtt=MqttSettings(url=broker.url, topic_prefix=prefix, **options),
         scheduler=SchedulerSettings(enabled=False),
     )
 
@@ -120,7 +122,7 @@ def test_readings_sent_while_ingest_and_broker_were_down_arrive_once(
 ) -> None:
     url, engine = database
     code = add_station(engine)
-    settings = ingest_settings(url, broker, topic_prefix, f"ingest-{uuid.uuid4().hex[:8]}")
+    settings = ingest_settings(url, broker, topic_prefix)
     with running_ingest(settings):
         pass  # subscribed once: the broker keeps the session and queues for it
 
@@ -141,7 +143,7 @@ def test_database_outage_delays_but_loses_nothing(
     url, engine = database
     code = add_station(engine)
     name = make_url(url).database
-    settings = ingest_settings(url, broker, topic_prefix, f"ingest-{uuid.uuid4().hex[:8]}")
+    settings = ingest_settings(url, broker, topic_prefix)
     admin = create_engine(postgres.admin_url, isolation_level="AUTOCOMMIT")
     with running_ingest(settings) as ingest:
         with admin.connect() as connection:
@@ -229,10 +231,7 @@ def test_a_full_queue_holds_the_broker_back_without_loss(
 ) -> None:
     url, engine = database
     code = add_station(engine)
-    settings = ingest_settings(url, broker, topic_prefix, f"ingest-{uuid.uuid4().hex[:8]}")
-    settings = settings.model_copy(
-        update={"mqtt": settings.mqtt.model_copy(update={"queue_size": 2, "batch_size": 3})}
-    )
+    settings = ingest_settings(url, broker, topic_prefix, queue_size=2, batch_size=3)
     with running_ingest(settings):
         publish_all(broker, f"{topic_prefix}/readings/{code}", batches(60, 5))
         wait_for(lambda: stored(engine)[0] == 300, what="300 readings through a queue of 2")
