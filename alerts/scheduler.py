@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.alerts import AlertRun, evaluate_24h_exceedances
-from core.db import try_job_lock
-from core.health import HealthRegistry
+from core.alerts.service import AlertRun, evaluate_24h_exceedances
+from core.kit.health import HealthRegistry
+from core.kit.jobs import try_job_lock
 from core.settings import SchedulerSettings
 
 log = logging.getLogger(__name__)

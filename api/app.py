@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.routers import alerts, health, stations
 from api.routers import status as status_router
-from core.errors import Conflict, DustwatchError, Forbidden, InvalidInput, NotFound
-from core.health import HealthRegistry
+from core.kit.errors import Conflict, DustwatchError, Forbidden, InvalidInput, NotFound
+from core.kit.health import HealthRegistry
 from core.settings import Settings
 
 ERROR_STATUS: dict[type[DustwatchError], int] = {

@@ -26,11 +26,11 @@ from pathlib import Path
 from sqlalchemy import create_engine, insert, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.db import make_engine, make_session_factory
+from core.kit.db import make_engine, make_session_factory
+from core.kit.schema import upgrade_to_head
 from core.models import Reading, ReadingSource, Station, StationKind
-from core.parameters import BY_CODE, to_milli
-from core.readings import IncomingMessage, ingest_messages
-from core.schema import upgrade_to_head
+from core.readings.ingest import IncomingMessage, ingest_messages
+from core.standards.parameters import BY_CODE, to_milli
 
 BATCH = 500
 PER_MESSAGE = 10

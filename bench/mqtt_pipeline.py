@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session, sessionmaker
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.ingest_throughput import scratch_database  # noqa: E402
-from core.db import make_engine, make_session_factory  # noqa: E402
-from core.health import HealthRegistry  # noqa: E402
+from core.kit.db import make_engine, make_session_factory  # noqa: E402
+from core.kit.health import HealthRegistry  # noqa: E402
+from core.kit.schema import upgrade_to_head  # noqa: E402
 from core.models import Reading  # noqa: E402
-from core.readings import IncomingMessage, ingest_messages  # noqa: E402
-from core.schema import upgrade_to_head  # noqa: E402
+from core.readings.ingest import IncomingMessage, ingest_messages  # noqa: E402
 from core.settings import MqttSettings  # noqa: E402
 from ingest.mqtt import MqttIngest  # noqa: E402
 from tests.support import Device, Mosquitto, make_station, wait_for  # noqa: E402

@@ -17,9 +17,9 @@ from rich.logging import RichHandler
 from sqlalchemy import make_url
 from sqlalchemy.exc import OperationalError
 
-from core.demo import ensure_demo_stations
-from core.ports import PortInUse, ensure_port_free
-from core.schema import upgrade_to_head
+from cli.demo.simulator import ensure_demo_stations
+from core.kit.ports import PortInUse, ensure_port_free
+from core.kit.schema import upgrade_to_head
 from core.settings import Settings
 
 app = typer.Typer(
@@ -95,7 +95,7 @@ def _run(
     publisher = None
     try:
         if demo_interval is not None:
-            from cli.demo import DemoPublisher
+            from cli.demo.publisher import DemoPublisher
 
             with runtime.session_factory.begin() as session:
                 ensure_demo_stations(session)

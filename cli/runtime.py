@@ -8,9 +8,9 @@ from fastapi import FastAPI
 
 from alerts.scheduler import AlertScheduler
 from api.app import create_app
-from core.db import make_engine, make_session_factory
-from core.health import HealthRegistry
-from core.schema import upgrade_to_head
+from core.kit.db import make_engine, make_session_factory
+from core.kit.health import HealthRegistry
+from core.kit.schema import upgrade_to_head
 from core.settings import Settings
 from ingest.broker import EmbeddedBroker
 from ingest.mqtt import MqttIngest

@@ -8,7 +8,7 @@ import threading
 
 from amqtt.broker import Broker
 
-from core.ports import ensure_port_free
+from core.kit.ports import ensure_port_free
 
 log = logging.getLogger(__name__)
 

@@ -24,9 +24,9 @@ from paho.mqtt.properties import Properties
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.health import HealthRegistry
+from core.kit.health import HealthRegistry
 from core.models import ReadingSource, RejectedMessage
-from core.readings import IncomingMessage, IngestOutcome, ingest_messages
+from core.readings.ingest import IncomingMessage, IngestOutcome, ingest_messages
 from core.settings import MqttSettings
 
 log = logging.getLogger(__name__)

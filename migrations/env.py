@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 import core.models  # noqa: F401  (registers every table on the metadata)
-from core.db import Base, make_engine
+from core.kit.db import Base, make_engine
 from core.settings import Settings
 
 config = context.config

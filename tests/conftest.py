@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
 
-from core.db import make_engine
-from core.schema import upgrade_to_head
+from core.kit.db import make_engine
+from core.kit.schema import upgrade_to_head
 from ingest.broker import EmbeddedBroker
 from tests.support import Mosquitto, free_port
 

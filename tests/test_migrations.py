@@ -6,9 +6,9 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
-from core.db import make_engine
-from core.parameters import PARAMETERS
-from core.schema import alembic_config, check_no_drift, is_hypertable, upgrade_to_head
+from core.kit.db import make_engine
+from core.kit.schema import alembic_config, check_no_drift, is_hypertable, upgrade_to_head
+from core.standards.parameters import PARAMETERS
 from tests.conftest import PostgresDatabases
 
 

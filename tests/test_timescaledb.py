@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import create_engine, func, make_url, select, text
 
-from core.db import make_engine, make_session_factory
+from core.kit.db import make_engine, make_session_factory
+from core.kit.schema import check_no_drift, is_hypertable, timescaledb_usable, upgrade_to_head
 from core.models import HourlyAggregate, Reading
-from core.readings import IncomingMessage, ingest_messages
-from core.schema import check_no_drift, is_hypertable, timescaledb_usable, upgrade_to_head
+from core.readings.ingest import IncomingMessage, ingest_messages
 from tests.support import make_station
 
 TIMESCALE_URL = os.environ.get("DUSTWATCH_TEST_TIMESCALE_URL")

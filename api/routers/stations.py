@@ -8,27 +8,30 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from api.deps import SessionDep, StaffDep, ViewerDep
-from core.readings import ReadingOut, list_readings
-from core.stations import StationCreate, StationOut, create_station, list_stations
+from core.readings.queries import list_readings
+from core.readings.schemas import ReadingPublic
+from core.stations.schemas import StationCreate, StationPublic
+from core.stations.service import create_station, list_stations
 
 router = APIRouter(prefix="/stations", tags=["stations"])
 
 
-@router.get("", response_model=list[StationOut])
-def get_stations(session: SessionDep, viewer: ViewerDep) -> list[StationOut]:
+@router.get("", response_model=list[StationPublic])
+def get_stations(session: SessionDep, viewer: ViewerDep) -> list[StationPublic]:
     """Public stations; backbone staff also see private (factory) ones."""
     return [
-        StationOut.model_validate(s) for s in list_stations(session, include_private=viewer.staff)
+        StationPublic.model_validate(s)
+        for s in list_stations(session, include_private=viewer.staff)
     ]
 
 
-@router.post("", response_model=StationOut, status_code=status.HTTP_201_CREATED)
-def post_station(data: StationCreate, session: SessionDep, _staff: StaffDep) -> StationOut:
+@router.post("", response_model=StationPublic, status_code=status.HTTP_201_CREATED)
+def post_station(data: StationCreate, session: SessionDep, _staff: StaffDep) -> StationPublic:
     """Register a station (backbone staff). 409 when the code is taken."""
-    return StationOut.model_validate(create_station(session, data=data))
+    return StationPublic.model_validate(create_station(session, data=data))
 
 
-@router.get("/{code}/readings", response_model=list[ReadingOut])
+@router.get("/{code}/readings", response_model=list[ReadingPublic])
 def get_readings(
     code: str,
     session: SessionDep,
@@ -40,7 +43,7 @@ def get_readings(
     end: Annotated[
         datetime | None, Query(description="exclusive, with offset; default now")
     ] = None,
-) -> list[ReadingOut]:
+) -> list[ReadingPublic]:
     """Readings in [start, end), oldest first, at most 31 days per request."""
     until = end or datetime.now(UTC)
     since = start or until - timedelta(hours=24)

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.alerts import evaluate_24h_exceedances, list_alerts
+from core.alerts.service import evaluate_24h_exceedances, list_alerts
 from core.models import Alert
-from core.readings import IncomingMessage, ingest_messages
+from core.readings.ingest import IncomingMessage, ingest_messages
 from tests.support import make_station
 
 PREFIX = "dustwatch/v1"

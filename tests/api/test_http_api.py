@@ -13,8 +13,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from api.app import create_app
-from core.health import HealthRegistry
-from core.readings import IncomingMessage, ingest_messages
+from core.kit.health import HealthRegistry
+from core.readings.ingest import IncomingMessage, ingest_messages
 from core.settings import ApiSettings, Settings
 
 TOKEN = "staff-token-for-tests-0123456789"

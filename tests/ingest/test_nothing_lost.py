@@ -21,7 +21,7 @@ from sqlalchemy import Engine, create_engine, func, make_url, select, text
 from sqlalchemy.orm import Session
 
 from cli.runtime import Runtime
-from core.db import make_engine
+from core.kit.db import make_engine
 from core.models import HourlyAggregate, Reading
 from core.settings import DatabaseSettings, MqttSettings, SchedulerSettings, Settings
 from ingest.mqtt import MqttIngest

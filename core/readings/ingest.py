@@ -16,13 +16,13 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidInput
-from core.indicators import floor_hour
+from core.kit.errors import InvalidInput
+from core.kit.time import floor_hour
 from core.models import (
     HourlyAggregate,
     LatestReading,
@@ -32,8 +32,8 @@ from core.models import (
     RejectedMessage,
     Station,
 )
-from core.parameters import BY_ID, ParameterInfo, from_milli, parameter_by_code, to_milli
-from core.stations import get_station
+from core.readings.schemas import ReadingPayload
+from core.standards.parameters import ParameterInfo, parameter_by_code, to_milli
 
 MAX_PAYLOAD_BYTES = 256 * 1024
 MAX_READINGS_PER_MESSAGE = 1000
@@ -41,17 +41,6 @@ MAX_FUTURE_SKEW = timedelta(minutes=5)
 EARLIEST_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 STATION_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 KEPT_PAYLOAD_CHARS = 64 * 1024
-
-
-class ReadingPayload(BaseModel):
-    """One reading as a device sends it: {"parameter": "pm10", "value": 87.5, "time": "…+07:00"}."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    parameter: str = Field(max_length=32)
-    value: float = Field(strict=True, allow_inf_nan=False)
-    time: AwareDatetime
-    unit: str | None = Field(default=None, max_length=16)
 
 
 @dataclass(frozen=True)
@@ -316,59 +305,3 @@ def _update_latest(session: Session, inserted: list[NewReading]) -> None:
             for (s, p), c in sorted(newest.items())
         ],
     )
-
-
-class ReadingOut(BaseModel):
-    parameter: str
-    unit: str
-    time: datetime
-    value: float
-    quality_flag: int
-
-
-MAX_READINGS_RANGE = timedelta(days=31)
-MAX_READINGS_ROWS = 50_000
-
-
-def list_readings(
-    session: Session,
-    *,
-    station_code: str,
-    parameter: str | None,
-    start: datetime,
-    end: datetime,
-    include_private: bool,
-) -> list[ReadingOut]:
-    """Readings of one station in [start, end), oldest first.
-
-    Raises NotFound for an unknown (or, to the public, private) station and InvalidInput
-    for a bad parameter or range.
-    """
-    if start.tzinfo is None or end.tzinfo is None:
-        raise InvalidInput(
-            "start and end must include a UTC offset, e.g. 2026-11-22T00:00:00+07:00"
-        )
-    if start >= end:
-        raise InvalidInput("start must be before end")
-    if end - start > MAX_READINGS_RANGE:
-        raise InvalidInput(f"at most {MAX_READINGS_RANGE.days} days per request")
-    station = get_station(session, code=station_code, include_private=include_private)
-    query = select(
-        Reading.parameter_id, Reading.time, Reading.value_milli, Reading.quality_flag
-    ).where(Reading.station_id == station.id, Reading.time >= start, Reading.time < end)
-    if parameter is not None:
-        info = parameter_by_code(parameter)
-        if info is None:
-            raise InvalidInput(f"unknown parameter {parameter!r}")
-        query = query.where(Reading.parameter_id == info.id)
-    query = query.order_by(Reading.time, Reading.parameter_id).limit(MAX_READINGS_ROWS)
-    return [
-        ReadingOut(
-            parameter=BY_ID[pid].code,
-            unit=BY_ID[pid].unit,
-            time=moment,
-            value=float(from_milli(value)),
-            quality_flag=flag,
-        )
-        for pid, moment, value, flag in session.execute(query)
-    ]

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from core.aqi import compute_aqi
-from core.standards import load_standards, thai_24h_standard, thai_aqi_scale
+from core.standards.aqi import compute_aqi
+from core.standards.catalogue import load_standards, thai_24h_standard, thai_aqi_scale
 
 SCALE_2023 = date(2026, 11, 22)
 

@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.indicators import Verdict, load_24h_verdicts
+from core.alerts.schemas import AlertPublic
+from core.indicators.averages import Verdict, load_24h_verdicts
 from core.models import Alert, AlertKind, Station
-from core.parameters import BY_ID, from_milli, to_milli
+from core.standards.parameters import BY_ID, from_milli, to_milli
 
 
 @dataclass
@@ -85,32 +85,13 @@ def _open_alert(
     return alert
 
 
-class AlertOut(BaseModel):
-    id: int
-    status: Literal["open", "resolved"]
-    kind: str
-    station_code: str
-    station_name: str
-    area: str
-    parameter: str
-    unit: str
-    standard_id: str
-    limit: float
-    opening_average: float
-    peak_average: float
-    latest_average: float
-    opened_at: datetime
-    updated_at: datetime
-    resolved_at: datetime | None
-
-
 def list_alerts(
     session: Session,
     *,
     status: Literal["open", "resolved"] | None,
     include_private: bool,
     limit: int = 200,
-) -> list[AlertOut]:
+) -> list[AlertPublic]:
     """Newest first; the public sees alerts of public stations only."""
     query = select(Alert, Station).join(Station, Station.id == Alert.station_id)
     if status == "open":
@@ -123,9 +104,9 @@ def list_alerts(
     return [_alert_out(alert, station) for alert, station in session.execute(query)]
 
 
-def _alert_out(alert: Alert, station: Station) -> AlertOut:
+def _alert_out(alert: Alert, station: Station) -> AlertPublic:
     parameter = BY_ID[alert.parameter_id]
-    return AlertOut(
+    return AlertPublic(
         id=alert.id,
         status="open" if alert.resolved_at is None else "resolved",
         kind=alert.kind.value,

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from core.demo import DEMO_STATIONS, DemoStation, simulate, times_between
-from core.indicators import floor_hour
+from cli.demo.simulator import DEMO_STATIONS, DemoStation, simulate, times_between
+from core.kit.time import floor_hour
 
 log = logging.getLogger(__name__)
 

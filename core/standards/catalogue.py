@@ -1,4 +1,5 @@
-"""Standards and AQI scales as data (core/data/standards.json), chosen by date in force."""
+"""Standards and AQI scales as data (`data/standards.json` beside this module), chosen by
+date in force."""
 
 from __future__ import annotations
 
@@ -90,7 +91,8 @@ class StandardsFile(BaseModel):
 
 @cache
 def load_standards() -> StandardsFile:
-    text = resources.files("core").joinpath("data/standards.json").read_text(encoding="utf-8")
+    data = resources.files("core.standards").joinpath("data/standards.json")
+    text = data.read_text(encoding="utf-8")
     return StandardsFile.model_validate(json.loads(text))
 
 

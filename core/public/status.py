@@ -5,60 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.indicators import Verdict, load_24h_verdicts
+from core.indicators.averages import Verdict, load_24h_verdicts
 from core.models import LatestReading, Station
-from core.parameters import BY_ID, from_milli
-from core.standards import AqiBand
+from core.public.schemas import BandPublic, ParameterStatus, StationStatus, StatusPublic
+from core.standards.catalogue import AqiBand
+from core.standards.parameters import BY_ID, from_milli
 
 
-class BandOut(BaseModel):
-    label_en: str
-    label_th: str | None
-    color: str
-    advice_en: str | None
-    advice_th: str | None
-
-
-class ParameterStatus(BaseModel):
-    parameter: str
-    unit: str
-    latest_value: float
-    latest_time: datetime
-    average_24h: float | None
-    """Mean of hourly means over [window_start, window_end), at the AQI scale's precision."""
-    average_24h_hours: int
-    average_24h_completeness: float
-    window_start: datetime | None
-    window_end: datetime | None
-    standard_id: str | None
-    standard_limit: float | None
-    over_standard: bool | None
-    aqi: int | None
-    band: BandOut | None
-
-
-class StationStatus(BaseModel):
-    code: str
-    name: str
-    kind: str
-    area: str
-    latitude: float
-    longitude: float
-    aqi: int | None
-    band: BandOut | None
-    parameters: list[ParameterStatus]
-
-
-class StatusOut(BaseModel):
-    generated_at: datetime
-    stations: list[StationStatus]
-
-
-def public_status(session: Session, *, now: datetime) -> StatusOut:
+def public_status(session: Session, *, now: datetime) -> StatusPublic:
     """Every public station with its latest readings and 24-hour verdicts at `now`."""
     stations = list(
         session.scalars(select(Station).where(Station.public.is_(True)).order_by(Station.code))
@@ -72,7 +29,7 @@ def public_status(session: Session, *, now: datetime) -> StatusOut:
     ):
         latest[row.station_id].append(row)
     verdicts = load_24h_verdicts(session, at=now, station_ids=ids)
-    return StatusOut(
+    return StatusPublic(
         generated_at=now,
         stations=[_station_status(s, latest[s.id], verdicts) for s in stations],
     )
@@ -120,8 +77,8 @@ def _parameter_status(row: LatestReading, verdict: Verdict | None) -> ParameterS
     )
 
 
-def _band(band: AqiBand) -> BandOut:
-    return BandOut(
+def _band(band: AqiBand) -> BandPublic:
+    return BandPublic(
         label_en=band.label_en,
         label_th=band.label_th,
         color=band.color,

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidInput, NotFound
+from core.kit.errors import InvalidInput, NotFound
 from core.models import HourlyAggregate, LatestReading, Reading, RejectedMessage
-from core.readings import IncomingMessage, ingest_messages, list_readings
+from core.readings.ingest import IncomingMessage, ingest_messages
+from core.readings.queries import list_readings
 from tests.support import make_station
 
 PREFIX = "dustwatch/v1"

@@ -13,17 +13,16 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.aqi import AqiResult, compute_aqi, reduce_to_precision
+from core.kit.time import BANGKOK, floor_hour
 from core.models import HourlyAggregate
-from core.parameters import BY_CODE, BY_ID, MILLI, ParameterInfo
-from core.standards import Standard, thai_24h_standard, thai_aqi_scale
+from core.standards.aqi import AqiResult, compute_aqi, reduce_to_precision
+from core.standards.catalogue import Standard, thai_24h_standard, thai_aqi_scale
+from core.standards.parameters import BY_CODE, BY_ID, MILLI, ParameterInfo
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 HOURS_IN_DAY = 24
 MIN_VALID_HOURS = 18
 
@@ -70,10 +69,6 @@ class Verdict:
     over_standard: bool | None
     """None when the average is not valid or no standard applies."""
     aqi: AqiResult | None
-
-
-def floor_hour(moment: datetime) -> datetime:
-    return moment.replace(minute=0, second=0, microsecond=0)
 
 
 def day_window_end(at: datetime) -> datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -85,17 +85,3 @@ def _sqlite_on_begin(connection: Any) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
-
-
-def try_job_lock(session: Session, *, name: str) -> bool:
-    """Take a transaction-scoped lock so that one replica runs a scheduled job at a time.
-
-    On PostgreSQL this is an advisory lock released at commit; SQLite serves a single
-    process and always grants it.
-    """
-    if session.get_bind().dialect.name != "postgresql":
-        return True
-    locked = session.execute(
-        text("SELECT pg_try_advisory_xact_lock(hashtext(:name))"), {"name": name}
-    ).scalar_one()
-    return bool(locked)

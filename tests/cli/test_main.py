@@ -21,7 +21,7 @@ def dustwatch(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subpr
         cwd=cwd,
         env=(env or {})
         | {k: v for k, v in os.environ.items() if not k.startswith("DUSTWATCH_")}
-        | {"PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        | {"PYTHONPATH": str(Path(__file__).resolve().parents[2])},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -7,8 +7,14 @@ from decimal import Decimal
 
 import pytest
 
-from core.indicators import HourSum, day_window_end, judge_24h, mean_of_hourly_means, period_day
-from core.parameters import BY_CODE
+from core.indicators.averages import (
+    HourSum,
+    day_window_end,
+    judge_24h,
+    mean_of_hourly_means,
+    period_day,
+)
+from core.standards.parameters import BY_CODE
 
 END = datetime(2026, 11, 22, 0, tzinfo=UTC)
 START = END - timedelta(hours=24)

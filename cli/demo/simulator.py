@@ -16,9 +16,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.indicators import BANGKOK
+from core.kit.time import BANGKOK
 from core.models import Station, StationKind
-from core.stations import StationCreate, create_station
+from core.stations.schemas import StationCreate
+from core.stations.service import create_station
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from core.standards import AqiBand, AqiScale
+from core.standards.catalogue import AqiBand, AqiScale
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,9 @@
-"""SQLAlchemy models: the single description of the schema that migrations are checked against.
+"""Readings, their hourly sums, the latest values, and what was rejected.
 
 Reading rows are kept small on purpose (five years of a 200-sensor district is about 1.6
 billion of them): integer station and parameter ids, the unit fixed per parameter, and the
 value as an integer count of thousandths of that unit, which also makes sums and averages
-exact decimals on every backend.
-"""
+exact decimals on every backend."""
 
 from __future__ import annotations
 
@@ -13,11 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
-    Boolean,
-    Enum,
-    Float,
     ForeignKey,
-    Index,
     Integer,
     PrimaryKeyConstraint,
     SmallInteger,
@@ -27,13 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import Base, UTCDateTime
-
-
-class StationKind(enum.StrEnum):
-    VOLUNTEER = "volunteer"
-    FACTORY = "factory"
-    REFERENCE = "reference"
+from core.kit.db import Base, UTCDateTime
 
 
 class ReadingSource(enum.IntEnum):
@@ -49,43 +38,6 @@ class QualityFlag(enum.IntEnum):
     VALID = 1
     SUSPECT = 2
     INVALID = 3
-
-
-class AlertKind(enum.StrEnum):
-    EXCEEDANCE_24H = "exceedance_24h"
-
-
-class Station(Base):
-    __tablename__ = "station"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[StationKind] = mapped_column(
-        Enum(
-            StationKind,
-            native_enum=False,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
-    owner_organisation: Mapped[str] = mapped_column(String(200))
-    latitude: Mapped[float] = mapped_column(Float)
-    longitude: Mapped[float] = mapped_column(Float)
-    area: Mapped[str] = mapped_column(String(200))
-    public: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class Parameter(Base):
-    """What a reading measures; rows are fixed by the migrations, ids never reused."""
-
-    __tablename__ = "parameter"
-
-    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
-    code: Mapped[str] = mapped_column(String(16), unique=True)
-    name: Mapped[str] = mapped_column(String(100))
-    unit: Mapped[str] = mapped_column(String(16))
 
 
 class Reading(Base):
@@ -150,39 +102,3 @@ class RejectedMessage(Base):
     station_code: Mapped[str | None] = mapped_column(String(64))
     payload: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
-
-
-class Alert(Base):
-    """A breach of a standard at one station; at most one open per station, parameter, kind."""
-
-    __tablename__ = "alert"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    station_id: Mapped[int] = mapped_column(ForeignKey("station.id"))
-    parameter_id: Mapped[int] = mapped_column(SmallInteger, ForeignKey("parameter.id"))
-    kind: Mapped[AlertKind] = mapped_column(
-        Enum(
-            AlertKind, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]
-        )
-    )
-    standard_id: Mapped[str] = mapped_column(String(64))
-    limit_milli: Mapped[int] = mapped_column(Integer)
-    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    opening_average_milli: Mapped[int] = mapped_column(Integer)
-    peak_average_milli: Mapped[int] = mapped_column(Integer)
-    latest_average_milli: Mapped[int] = mapped_column(Integer)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    __table_args__ = (
-        Index(
-            "uq_alert_open",
-            "station_id",
-            "parameter_id",
-            "kind",
-            unique=True,
-            postgresql_where=text("resolved_at IS NULL"),
-            sqlite_where=text("resolved_at IS NULL"),
-        ),
-        Index("ix_alert_opened_at", "opened_at"),
-    )

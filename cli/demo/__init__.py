@@ -1,0 +1,1 @@
+"""The demo: simulated Na Phra Lan stations and their publisher."""

@@ -1,0 +1,1 @@
+"""Alerts: opened, kept up to date and resolved from the indicators."""

@@ -1,0 +1,1 @@
+"""Averages and exceedances computed exactly from hourly sums."""

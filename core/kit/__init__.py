@@ -1,0 +1,1 @@
+"""Domain-free helpers: database types and engines, time, the job lock, health, ports, errors."""

@@ -1,0 +1,59 @@
+"""Alerts: breaches of a standard, one open per station, parameter and kind."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.kit.db import Base, UTCDateTime
+
+
+class AlertKind(enum.StrEnum):
+    EXCEEDANCE_24H = "exceedance_24h"
+
+
+class Alert(Base):
+    """A breach of a standard at one station; at most one open per station, parameter, kind."""
+
+    __tablename__ = "alert"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("station.id"))
+    parameter_id: Mapped[int] = mapped_column(SmallInteger, ForeignKey("parameter.id"))
+    kind: Mapped[AlertKind] = mapped_column(
+        Enum(
+            AlertKind, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]
+        )
+    )
+    standard_id: Mapped[str] = mapped_column(String(64))
+    limit_milli: Mapped[int] = mapped_column(Integer)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    opening_average_milli: Mapped[int] = mapped_column(Integer)
+    peak_average_milli: Mapped[int] = mapped_column(Integer)
+    latest_average_milli: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index(
+            "uq_alert_open",
+            "station_id",
+            "parameter_id",
+            "kind",
+            unique=True,
+            postgresql_where=text("resolved_at IS NULL"),
+            sqlite_where=text("resolved_at IS NULL"),
+        ),
+        Index("ix_alert_opened_at", "opened_at"),
+    )

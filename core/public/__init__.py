@@ -1,0 +1,1 @@
+"""What anyone may see: the public status of air quality."""

@@ -1,0 +1,1 @@
+"""Readings in (any format, one pipeline) and out (queries)."""

@@ -1,0 +1,61 @@
+"""Reading stored readings back, within the limits a request may ask for."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.kit.errors import InvalidInput
+from core.models import Reading
+from core.readings.schemas import ReadingPublic
+from core.standards.parameters import BY_ID, from_milli, parameter_by_code
+from core.stations.service import get_station
+
+MAX_READINGS_RANGE = timedelta(days=31)
+MAX_READINGS_ROWS = 50_000
+
+
+def list_readings(
+    session: Session,
+    *,
+    station_code: str,
+    parameter: str | None,
+    start: datetime,
+    end: datetime,
+    include_private: bool,
+) -> list[ReadingPublic]:
+    """Readings of one station in [start, end), oldest first.
+
+    Raises NotFound for an unknown (or, to the public, private) station and InvalidInput
+    for a bad parameter or range.
+    """
+    if start.tzinfo is None or end.tzinfo is None:
+        raise InvalidInput(
+            "start and end must include a UTC offset, e.g. 2026-11-22T00:00:00+07:00"
+        )
+    if start >= end:
+        raise InvalidInput("start must be before end")
+    if end - start > MAX_READINGS_RANGE:
+        raise InvalidInput(f"at most {MAX_READINGS_RANGE.days} days per request")
+    station = get_station(session, code=station_code, include_private=include_private)
+    query = select(
+        Reading.parameter_id, Reading.time, Reading.value_milli, Reading.quality_flag
+    ).where(Reading.station_id == station.id, Reading.time >= start, Reading.time < end)
+    if parameter is not None:
+        info = parameter_by_code(parameter)
+        if info is None:
+            raise InvalidInput(f"unknown parameter {parameter!r}")
+        query = query.where(Reading.parameter_id == info.id)
+    query = query.order_by(Reading.time, Reading.parameter_id).limit(MAX_READINGS_ROWS)
+    return [
+        ReadingPublic(
+            parameter=BY_ID[pid].code,
+            unit=BY_ID[pid].unit,
+            time=moment,
+            value=float(from_milli(value)),
+            quality_flag=flag,
+        )
+        for pid, moment, value, flag in session.execute(query)
+    ]

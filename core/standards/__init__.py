@@ -1,0 +1,1 @@
+"""Standards, AQI scales and the measured parameters, as data with their sources."""

@@ -1,0 +1,1 @@
+"""Stations: registration, visibility, lookup."""
