@@ -133,16 +133,16 @@ def _run(
 
 
 def _print_demo_accounts(accounts: list[DemoAccount], *, base: str) -> None:
-    """Demo only: the accounts and their new passwords, to sign in at once."""
-    from rich.table import Table
-
-    table = Table(title="Demo accounts (new passwords at every demo start; demo only)")
-    for column in ("role", "e-mail", "password", "organisation"):
-        table.add_column(column)
+    """Demo only: the accounts and their new passwords, so that each role can sign in."""
+    console.print("Demo accounts (new passwords at every demo start; demo only):")
     for account in accounts:
-        table.add_row(account.role.value, account.email, account.password, account.organisation)
-    console.print(table)
-    console.print(f"Sign in at {base}/docs with the Authorize button (e-mail as username).")
+        console.print(
+            f"  {account.role.value:<10} {account.email:<34} password: {account.password}"
+            f"  ({account.organisation})",
+            soft_wrap=True,
+            highlight=False,
+        )
+    console.print(f"Sign in at {base}/docs with Authorize (the e-mail is the username).")
 
 
 def _exit_normally(_signum: int, _frame: FrameType | None) -> None:
