@@ -6,9 +6,16 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.routers import alerts, health, stations
+from api.routers import alerts, api_keys, audit, auth, health, organisations, stations, users
 from api.routers import status as status_router
-from core.kit.errors import Conflict, DustwatchError, Forbidden, InvalidInput, NotFound
+from core.kit.errors import (
+    Conflict,
+    DustwatchError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unauthenticated,
+)
 from core.kit.health import HealthRegistry
 from core.settings import Settings
 
@@ -17,6 +24,7 @@ ERROR_STATUS: dict[type[DustwatchError], int] = {
     Conflict: status.HTTP_409_CONFLICT,
     Forbidden: status.HTTP_403_FORBIDDEN,
     InvalidInput: status.HTTP_422_UNPROCESSABLE_CONTENT,
+    Unauthenticated: status.HTTP_401_UNAUTHORIZED,
 }
 
 
@@ -32,7 +40,17 @@ def create_app(
     app.state.session_factory = session_factory
     app.state.health = health_registry
     app.add_exception_handler(DustwatchError, _domain_error)
-    for module in (health, stations, status_router, alerts):
+    for module in (
+        health,
+        status_router,
+        stations,
+        alerts,
+        auth,
+        organisations,
+        users,
+        api_keys,
+        audit,
+    ):
         app.include_router(module.router)
     return app
 
@@ -43,4 +61,5 @@ async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
         (c for kind, c in ERROR_STATUS.items() if isinstance(error, kind)),
         status.HTTP_400_BAD_REQUEST,
     )
-    return JSONResponse(status_code=code, content={"detail": str(error)})
+    headers = {"WWW-Authenticate": "Bearer"} if code == status.HTTP_401_UNAUTHORIZED else None
+    return JSONResponse(status_code=code, content={"detail": str(error)}, headers=headers)

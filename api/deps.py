@@ -1,22 +1,34 @@
-"""Request dependencies: the transaction boundary and who is asking."""
+"""Request dependencies: the transaction boundary and the settings."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request, status
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from core.kit.errors import DustwatchError
 from core.settings import Settings
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed on success, rolled back on any error."""
-    with request.app.state.session_factory.begin() as session:
-        yield session
+    """One transaction per request: committed on success, rolled back on any error, except
+    domain errors that keep their changes (a failed sign-in still counts)."""
+    with request.app.state.session_factory() as session:
+        try:
+            yield session
+        except DustwatchError as error:
+            if error.keeps_changes:
+                session.commit()
+            else:
+                session.rollback()
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+        else:
+            session.commit()
 
 
 def get_settings(request: Request) -> Settings:
@@ -24,51 +36,5 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-@dataclass(frozen=True)
-class Viewer:
-    staff: bool
-
-
-def get_viewer(
-    settings: Annotated[Settings, Depends(get_settings)],
-    authorization: Annotated[str | None, Header()] = None,
-) -> Viewer:
-    """The public unless a valid backbone-staff bearer token is presented."""
-    if authorization is None:
-        return Viewer(staff=False)
-    scheme, _, token = authorization.partition(" ")
-    expected = settings.api.admin_token
-    if (
-        scheme.lower() != "bearer"
-        or expected is None
-        or not secrets.compare_digest(token.encode(), expected.get_secret_value().encode())
-    ):
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            "invalid credentials: send Authorization: Bearer <backbone staff token>",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    return Viewer(staff=True)
-
-
-def require_staff(
-    viewer: Annotated[Viewer, Depends(get_viewer)],
-    settings: Annotated[Settings, Depends(get_settings)],
-) -> Viewer:
-    if settings.api.admin_token is None:
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN,
-            "changes are disabled: no DUSTWATCH_API__ADMIN_TOKEN is configured",
-        )
-    if not viewer.staff:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            "backbone staff only: send Authorization: Bearer <token>",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    return viewer
-
-
 SessionDep = Annotated[Session, Depends(get_session)]
-ViewerDep = Annotated[Viewer, Depends(get_viewer)]
-StaffDep = Annotated[Viewer, Depends(require_staff)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

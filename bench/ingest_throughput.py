@@ -28,7 +28,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.kit.db import make_engine, make_session_factory
 from core.kit.schema import upgrade_to_head
-from core.models import Reading, ReadingSource, Station, StationKind
+from core.models import (
+    Organisation,
+    Reading,
+    ReadingSource,
+    StakeholderGroup,
+    Station,
+    StationKind,
+)
 from core.readings.ingest import IncomingMessage, ingest_messages
 from core.standards.parameters import BY_CODE, to_milli
 
@@ -73,12 +80,21 @@ def readings(count: int) -> list[tuple[str, dict[str, object]]]:
 
 def add_stations(factory: sessionmaker[Session]) -> dict[str, int]:
     with factory.begin() as session:
+        owner = Organisation(
+            name_th="bench",
+            name_en="bench",
+            stakeholder_group=StakeholderGroup.OTHER,
+            areas=[],
+            created_at=datetime.now(UTC),
+        )
+        session.add(owner)
+        session.flush()
         stations = [
             Station(
                 code=f"bench-{i}",
                 name=f"Bench {i}",
                 kind=StationKind.VOLUNTEER,
-                owner_organisation="bench",
+                organisation_id=owner.id,
                 latitude=14.7,
                 longitude=100.9,
                 area="bench",

@@ -1,30 +1,34 @@
-"""`dustwatch serve | demo | migrate`."""
+"""`dustwatch serve | demo | migrate | orgs … | users …`."""
 
 from __future__ import annotations
 
 import logging
-import secrets
 import signal
 import sys
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
-from pydantic import SecretStr, ValidationError
+from pydantic import ValidationError
 from rich.console import Console
 from rich.logging import RichHandler
 from sqlalchemy import make_url
 from sqlalchemy.exc import OperationalError
 
-from cli.demo.simulator import ensure_demo_stations
+from cli.accounts import orgs_app, users_app
 from core.kit.ports import PortInUse, ensure_port_free
 from core.kit.schema import upgrade_to_head
 from core.settings import Settings
 
+if TYPE_CHECKING:
+    from cli.demo.people import DemoAccount
+
 app = typer.Typer(
     help="dustwatch: shared air-quality measurement, alerts and bulletins.", no_args_is_help=True
 )
+app.add_typer(orgs_app, name="orgs")
+app.add_typer(users_app, name="users")
 console = Console()
 
 HostOption = Annotated[str | None, typer.Option(help="HTTP address (DUSTWATCH_API__HOST).")]
@@ -95,10 +99,12 @@ def _run(
     publisher = None
     try:
         if demo_interval is not None:
+            from cli.demo.people import ensure_demo
             from cli.demo.publisher import DemoPublisher
 
             with runtime.session_factory.begin() as session:
-                ensure_demo_stations(session)
+                accounts = ensure_demo(session)
+            _print_demo_accounts(accounts, base=f"http://{settings.api.host}:{settings.api.port}")
             host, port = settings.mqtt.embedded_host, settings.mqtt.embedded_port
             if not settings.mqtt.embedded:
                 from ingest.mqtt import broker_address
@@ -124,6 +130,19 @@ def _run(
         if publisher is not None:
             publisher.stop()
         runtime.stop()
+
+
+def _print_demo_accounts(accounts: list[DemoAccount], *, base: str) -> None:
+    """Demo only: the accounts and their new passwords, so that each role can sign in."""
+    console.print("Demo accounts (new passwords at every demo start; demo only):")
+    for account in accounts:
+        console.print(
+            f"  {account.role.value:<10} {account.email:<34} password: {account.password}"
+            f"  ({account.organisation})",
+            soft_wrap=True,
+            highlight=False,
+        )
+    console.print(f"Sign in at {base}/docs with Authorize (the e-mail is the username).")
 
 
 def _exit_normally(_signum: int, _frame: FrameType | None) -> None:
@@ -156,12 +175,6 @@ def demo(
     """Like serve, plus simulated Na Phra Lan stations publishing over MQTT."""
     settings = _settings(host=host, port=port, mqtt_port=mqtt_port)
     settings = settings.model_copy(update={"mode": "demo"})
-    if settings.api.admin_token is None:
-        token = secrets.token_urlsafe(24)
-        settings = settings.model_copy(
-            update={"api": settings.api.model_copy(update={"admin_token": SecretStr(token)})}
-        )
-        console.print(f"Demo staff token (for POST /stations): [bold]{token}[/bold]")
     _run(settings, migrate=True, demo_interval=interval)
 
 

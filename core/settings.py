@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_URL = "sqlite:///dustwatch.db"
@@ -42,9 +42,20 @@ class MqttSettings(BaseModel):
 class ApiSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    admin_token: SecretStr | None = Field(
-        default=None,
-        description="Bearer token of backbone staff; write endpoints are closed while unset.",
+
+
+class AuthSettings(BaseModel):
+    """Lifetimes of sign-ins and the lock-out after repeated failures."""
+
+    access_token_minutes: int = Field(default=60, ge=1)
+    refresh_token_days: int = Field(default=30, ge=1)
+    browser_session_hours: int = Field(default=12, ge=1)
+    max_failed_sign_ins: int = Field(default=5, ge=1)
+    lockout_minutes: int = Field(default=15, ge=1)
+    secure_cookies: bool = Field(
+        default=True,
+        description="Send the session cookie over HTTPS only; browsers treat "
+        "http://127.0.0.1 and http://localhost as secure too.",
     )
 
 
@@ -67,11 +78,5 @@ class Settings(BaseSettings):
     db: DatabaseSettings = DatabaseSettings()
     mqtt: MqttSettings = MqttSettings()
     api: ApiSettings = ApiSettings()
+    auth: AuthSettings = AuthSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
-
-    @model_validator(mode="after")
-    def _refuse_weak_secrets(self) -> Settings:
-        token = self.api.admin_token
-        if token is not None and self.mode != "demo" and len(token.get_secret_value()) < 16:
-            raise ValueError("DUSTWATCH_API__ADMIN_TOKEN must be at least 16 characters")
-        return self

@@ -1,4 +1,5 @@
-"""Plain helpers for tests: factories, free ports, throwaway servers, polling."""
+"""Plain helpers for tests: free ports, throwaway servers, polling (factories are in
+tests/factories/)."""
 
 from __future__ import annotations
 
@@ -11,36 +12,15 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
-from sqlalchemy.orm import Session
 
-from core.models import Station, StationKind
+from tests.factories import make_station  # noqa: F401  (re-exported for older tests)
 
 T = TypeVar("T")
-
-
-def make_station(session: Session, **overrides: Any) -> Station:
-    values: dict[str, Any] = {
-        "code": f"st-{uuid.uuid4().hex[:8]}",
-        "name": "Test station",
-        "kind": StationKind.VOLUNTEER,
-        "owner_organisation": "Na Phra Lan volunteers",
-        "latitude": 14.68,
-        "longitude": 100.87,
-        "area": "Na Phra Lan",
-        "public": True,
-        "created_at": datetime.now(UTC),
-    }
-    values.update(overrides)
-    station = Station(**values)
-    session.add(station)
-    session.flush()
-    return station
 
 
 def free_port() -> int:

@@ -11,18 +11,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 from sqlalchemy import select
 
 from alerts.scheduler import check_exceedances
 from cli.runtime import Runtime
-from core.models import RejectedMessage
-from core.settings import ApiSettings, DatabaseSettings, MqttSettings, SchedulerSettings, Settings
+from core.models import RejectedMessage, Role
+from core.settings import DatabaseSettings, MqttSettings, SchedulerSettings, Settings
 from ingest.broker import EmbeddedBroker
+from tests.factories import bearer_for, make_organisation, make_user
 from tests.support import Device, Mosquitto, wait_for
-
-TOKEN = "end-to-end-staff-token-0123456789"
-STAFF = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @dataclass
@@ -31,6 +28,8 @@ class Stack:
     api: TestClient
     device: Device
     prefix: str
+    staff: dict[str, str]
+    organisation_id: int
 
     def topic(self, code: str) -> str:
         return f"{self.prefix}/readings/{code}"
@@ -57,7 +56,6 @@ def stack(
     settings = Settings(
         db=DatabaseSettings(url=database),
         mqtt=mqtt,
-        api=ApiSettings(admin_token=SecretStr(TOKEN)),
         scheduler=SchedulerSettings(enabled=False),
     )
     runtime = Runtime(settings)
@@ -65,8 +63,12 @@ def stack(
     assert runtime.ingest is not None
     assert runtime.ingest.wait_until_subscribed(15), "ingest did not subscribe"
     device = Device(host="127.0.0.1", port=broker.port)
+    with runtime.session_factory.begin() as session:
+        organisation = make_organisation(session)
+        staff = bearer_for(session, make_user(session, role=Role.BACKBONE))
+        organisation_id = organisation.id
     with TestClient(runtime.app) as api:
-        yield Stack(runtime, api, device, topic_prefix)
+        yield Stack(runtime, api, device, topic_prefix, staff, organisation_id)
     device.close()
     runtime.stop()
 
@@ -76,12 +78,12 @@ def register(stack: Stack, code: str) -> None:
         "code": code,
         "name": f"Station {code}",
         "kind": "volunteer",
-        "owner_organisation": "volunteers",
+        "organisation_id": stack.organisation_id,
         "latitude": 14.68,
         "longitude": 100.87,
         "area": "Na Phra Lan",
     }
-    assert stack.api.post("/stations", json=station, headers=STAFF).status_code == 201
+    assert stack.api.post("/stations", json=station, headers=stack.staff).status_code == 201
 
 
 def hourly(parameter: str, value: float, start: datetime, hours: int) -> list[dict[str, object]]:

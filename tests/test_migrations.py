@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from alembic import command
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from core.kit.db import make_engine
 from core.kit.schema import alembic_config, check_no_drift, is_hypertable, upgrade_to_head
@@ -42,3 +43,60 @@ def test_downgrade_to_base_and_back(empty_database_url: str) -> None:
     command.downgrade(config, "base")
     command.upgrade(config, "head")
     check_no_drift(empty_database_url)
+
+
+def test_owner_texts_become_organisations_and_codes_become_unique_in_any_case(
+    empty_database_url: str,
+) -> None:
+    config = alembic_config(empty_database_url)
+    command.upgrade(config, "0001")
+    engine = make_engine(empty_database_url)
+    insert = text(
+        "INSERT INTO station (code, name, kind, owner_organisation, latitude, longitude, area, "
+        "public, created_at) VALUES (:code, 'x', 'volunteer', :owner, 14.6, 100.8, 'Na Phra Lan', "
+        "true, '2026-11-22 00:00:00+00:00')"
+    )
+    with engine.begin() as connection:
+        for code, owner in [("npl-v01", "Volunteers"), ("npl-v02", "Volunteers"), ("f1", "Mill")]:
+            connection.execute(insert, {"code": code, "owner": owner})
+        connection.execute(
+            text(
+                "INSERT INTO reading (time, value_milli, station_id, parameter_id, source) "
+                "SELECT '2026-11-22 01:00:00+00:00', 1000, id, 2, 1 FROM station "
+                "WHERE code = 'f1'"
+            )
+        )
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        owners = connection.execute(
+            text(
+                "SELECT s.code, o.name_en, o.stakeholder_group FROM station s "
+                "JOIN organisation o ON o.id = s.organisation_id ORDER BY s.code"
+            )
+        ).all()
+        readings = connection.execute(text("SELECT count(*) FROM reading")).scalar_one()
+    assert [tuple(row) for row in owners] == [
+        ("f1", "Mill", "other"),
+        ("npl-v01", "Volunteers", "other"),
+        ("npl-v02", "Volunteers", "other"),
+    ]
+    assert readings == 1
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO station (code, name, kind, organisation_id, latitude, longitude, "
+                "area, public, created_at) SELECT 'NPL-V01', 'x', 'volunteer', organisation_id, "
+                "14.6, 100.8, 'x', true, created_at FROM station WHERE code = 'npl-v01'"
+            )
+        )
+    command.downgrade(config, "0001")
+    with engine.connect() as connection:
+        back = connection.execute(
+            text("SELECT code, owner_organisation FROM station ORDER BY code")
+        ).all()
+    engine.dispose()
+    assert [tuple(row) for row in back] == [
+        ("f1", "Mill"),
+        ("npl-v01", "Volunteers"),
+        ("npl-v02", "Volunteers"),
+    ]

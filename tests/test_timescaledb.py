@@ -19,7 +19,7 @@ from core.kit.db import make_engine, make_session_factory
 from core.kit.schema import check_no_drift, is_hypertable, timescaledb_usable, upgrade_to_head
 from core.models import HourlyAggregate, Reading
 from core.readings.ingest import IncomingMessage, ingest_messages
-from tests.support import make_station
+from tests.factories import make_station
 
 TIMESCALE_URL = os.environ.get("DUSTWATCH_TEST_TIMESCALE_URL")
 pytestmark = pytest.mark.timescaledb

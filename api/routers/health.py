@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from api.auth import public
 from api.deps import SessionDep
 
 router = APIRouter(tags=["health"])
@@ -26,7 +27,7 @@ class HealthOut(BaseModel):
     components: list[ComponentOut]
 
 
-@router.get("/health", response_model=HealthOut)
+@router.get("/health", response_model=HealthOut, dependencies=[Depends(public)])
 def health(request: Request, session: SessionDep) -> HealthOut:
     """Answers only when the database does; lists the ingest and scheduler heartbeats."""
     session.execute(text("SELECT 1"))

@@ -1,20 +1,25 @@
-"""The public status of air quality, by station."""
+"""The status of air quality, by station."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from api.auth import PrincipalDep, public
 from api.deps import SessionDep
+from core.access.scope import StationScope
 from core.public.schemas import StatusPublic
 from core.public.status import public_status
 
 router = APIRouter(tags=["status"])
 
 
-@router.get("/status", response_model=StatusPublic)
-def get_status(session: SessionDep) -> StatusPublic:
-    """Latest value per public station and parameter, the 24-hour average against the Thai
-    standard, and the Thai AQI band with health advice in Thai and English."""
-    return public_status(session, now=datetime.now(UTC))
+@router.get("/status", response_model=StatusPublic, dependencies=[Depends(public)])
+def get_status(session: SessionDep, principal: PrincipalDep) -> StatusPublic:
+    """Latest value per station and parameter, the 24-hour average against the Thai
+    standard, and the Thai AQI band with health advice in Thai and English. The public sees
+    public stations; signed-in callers also the private ones that are theirs."""
+    return public_status(
+        session, now=datetime.now(UTC), scope=StationScope.for_principal(principal)
+    )

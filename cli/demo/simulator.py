@@ -13,18 +13,26 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from core.kit.time import BANGKOK
-from core.models import Station, StationKind
-from core.stations.schemas import StationCreate
-from core.stations.service import create_station
+from core.models import StationKind
+
+
+@dataclass(frozen=True)
+class StationSpec:
+    """A demo station as registered; `owner` names its demo organisation (cli/demo/people.py)."""
+
+    code: str
+    name: str
+    kind: StationKind
+    owner: str
+    latitude: float
+    longitude: float
+    area: str
 
 
 @dataclass(frozen=True)
 class DemoStation:
-    station: StationCreate
+    station: StationSpec
     pm10_base: float
     """Typical 24-hour PM10 in ug/m3 on an ordinary day."""
     pm25_share: float
@@ -33,11 +41,11 @@ class DemoStation:
 
 DEMO_STATIONS: tuple[DemoStation, ...] = (
     DemoStation(
-        StationCreate(
+        StationSpec(
             code="npl-v01",
             name="Haul road by the quarries (volunteer)",
             kind=StationKind.VOLUNTEER,
-            owner_organisation="Na Phra Lan volunteer monitoring unit",
+            owner="volunteers",
             latitude=14.6815,
             longitude=100.8712,
             area="Na Phra Lan",
@@ -46,11 +54,11 @@ DEMO_STATIONS: tuple[DemoStation, ...] = (
         pm25_share=0.33,
     ),
     DemoStation(
-        StationCreate(
+        StationSpec(
             code="npl-v02",
             name="Na Phra Lan school (volunteer)",
             kind=StationKind.VOLUNTEER,
-            owner_organisation="Na Phra Lan volunteer monitoring unit",
+            owner="volunteers",
             latitude=14.6741,
             longitude=100.8655,
             area="Na Phra Lan",
@@ -59,11 +67,11 @@ DEMO_STATIONS: tuple[DemoStation, ...] = (
         pm25_share=0.38,
     ),
     DemoStation(
-        StationCreate(
+        StationSpec(
             code="hbg-v01",
             name="Huai Bong health centre (volunteer)",
             kind=StationKind.VOLUNTEER,
-            owner_organisation="Na Phra Lan volunteer monitoring unit",
+            owner="volunteers",
             latitude=14.7003,
             longitude=100.8968,
             area="Huai Bong",
@@ -72,11 +80,11 @@ DEMO_STATIONS: tuple[DemoStation, ...] = (
         pm25_share=0.42,
     ),
     DemoStation(
-        StationCreate(
+        StationSpec(
             code="pkh-r01",
             name="Phu Khae reference monitor",
             kind=StationKind.REFERENCE,
-            owner_organisation="Backbone unit (reference instrument)",
+            owner="backbone",
             latitude=14.6512,
             longitude=100.9041,
             area="Phu Khae",
@@ -85,11 +93,11 @@ DEMO_STATIONS: tuple[DemoStation, ...] = (
         pm25_share=0.45,
     ),
     DemoStation(
-        StationCreate(
+        StationSpec(
             code="npl-f01",
             name="Stone mill fence line (operator)",
             kind=StationKind.FACTORY,
-            owner_organisation="Example stone crushing mill",
+            owner="factory-a",
             latitude=14.6788,
             longitude=100.8749,
             area="Na Phra Lan",
@@ -97,17 +105,20 @@ DEMO_STATIONS: tuple[DemoStation, ...] = (
         pm10_base=170.0,
         pm25_share=0.30,
     ),
+    DemoStation(
+        StationSpec(
+            code="npl-f02",
+            name="Quarry gate fence line (operator)",
+            kind=StationKind.FACTORY,
+            owner="factory-b",
+            latitude=14.6852,
+            longitude=100.8801,
+            area="Na Phra Lan",
+        ),
+        pm10_base=140.0,
+        pm25_share=0.32,
+    ),
 )
-
-
-def ensure_demo_stations(session: Session) -> list[Station]:
-    """Create the demo stations that do not exist yet; flushes only."""
-    existing = {s.code: s for s in session.scalars(select(Station))}
-    stations = []
-    for demo in DEMO_STATIONS:
-        station = existing.get(demo.station.code) or create_station(session, data=demo.station)
-        stations.append(station)
-    return stations
 
 
 def _diurnal(hour: float) -> float:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.access.scope import StationScope
 from core.alerts.schemas import AlertPublic
 from core.indicators.averages import Verdict, load_24h_verdicts
 from core.models import Alert, AlertKind, Station
@@ -89,17 +90,16 @@ def list_alerts(
     session: Session,
     *,
     status: Literal["open", "resolved"] | None,
-    include_private: bool,
+    scope: StationScope,
     limit: int = 200,
 ) -> list[AlertPublic]:
-    """Newest first; the public sees alerts of public stations only."""
+    """Newest first, of the stations the scope may see."""
     query = select(Alert, Station).join(Station, Station.id == Alert.station_id)
     if status == "open":
         query = query.where(Alert.resolved_at.is_(None))
     elif status == "resolved":
         query = query.where(Alert.resolved_at.is_not(None))
-    if not include_private:
-        query = query.where(Station.public.is_(True))
+    query = query.where(scope.visible())
     query = query.order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(limit)
     return [_alert_out(alert, station) for alert, station in session.execute(query)]
 

@@ -9,8 +9,11 @@ from sqlalchemy import (
     Boolean,
     Enum,
     Float,
+    ForeignKey,
+    Index,
     Integer,
     String,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -28,7 +31,8 @@ class Station(Base):
     __tablename__ = "station"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
+    code: Mapped[str] = mapped_column(String(64))
+    """Kept as registered (it is the MQTT topic); unique regardless of case."""
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[StationKind] = mapped_column(
         Enum(
@@ -38,9 +42,21 @@ class Station(Base):
             values_callable=lambda e: [m.value for m in e],
         )
     )
-    owner_organisation: Mapped[str] = mapped_column(String(200))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     latitude: Mapped[float] = mapped_column(Float)
     longitude: Mapped[float] = mapped_column(Float)
     area: Mapped[str] = mapped_column(String(200))
     public: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("uq_station_lower_code", func.lower(code), unique=True),)
+
+
+class StationKeeper(Base):
+    """A volunteer who looks after a station and may maintain it."""
+
+    __tablename__ = "station_keeper"
+
+    station_id: Mapped[int] = mapped_column(ForeignKey("station.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

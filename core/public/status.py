@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.access.scope import PUBLIC_SCOPE, StationScope
 from core.indicators.averages import Verdict, load_24h_verdicts
 from core.models import LatestReading, Station
 from core.public.schemas import BandPublic, ParameterStatus, StationStatus, StatusPublic
@@ -15,11 +16,12 @@ from core.standards.catalogue import AqiBand
 from core.standards.parameters import BY_ID, from_milli
 
 
-def public_status(session: Session, *, now: datetime) -> StatusPublic:
-    """Every public station with its latest readings and 24-hour verdicts at `now`."""
-    stations = list(
-        session.scalars(select(Station).where(Station.public.is_(True)).order_by(Station.code))
-    )
+def public_status(
+    session: Session, *, now: datetime, scope: StationScope = PUBLIC_SCOPE
+) -> StatusPublic:
+    """Every station of the scope (the public ones by default) with its latest readings and
+    24-hour verdicts at `now`."""
+    stations = list(session.scalars(select(Station).where(scope.visible()).order_by(Station.code)))
     ids = [s.id for s in stations]
     latest: dict[int, list[LatestReading]] = defaultdict(list)
     for row in session.scalars(

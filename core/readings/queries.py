@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.access.scope import StationScope
 from core.kit.errors import InvalidInput
 from core.models import Reading
 from core.readings.schemas import ReadingPublic
@@ -24,11 +25,11 @@ def list_readings(
     parameter: str | None,
     start: datetime,
     end: datetime,
-    include_private: bool,
+    scope: StationScope,
 ) -> list[ReadingPublic]:
     """Readings of one station in [start, end), oldest first.
 
-    Raises NotFound for an unknown (or, to the public, private) station and InvalidInput
+    Raises NotFound for an unknown station or one outside the scope, and InvalidInput
     for a bad parameter or range.
     """
     if start.tzinfo is None or end.tzinfo is None:
@@ -39,7 +40,7 @@ def list_readings(
         raise InvalidInput("start must be before end")
     if end - start > MAX_READINGS_RANGE:
         raise InvalidInput(f"at most {MAX_READINGS_RANGE.days} days per request")
-    station = get_station(session, code=station_code, include_private=include_private)
+    station = get_station(session, code=station_code, scope=scope)
     query = select(
         Reading.parameter_id, Reading.time, Reading.value_milli, Reading.quality_flag
     ).where(Reading.station_id == station.id, Reading.time >= start, Reading.time < end)

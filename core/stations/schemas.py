@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.models import StationKind
@@ -12,11 +14,12 @@ class StationCreate(BaseModel):
 
     code: str = Field(
         pattern=r"^[A-Za-z0-9_-]{1,64}$",
-        description="Identifier used in the MQTT topic and the URLs, e.g. npl-v01.",
+        description="Identifier used in the MQTT topic and the URLs, e.g. npl-v01; unique "
+        "regardless of case.",
     )
     name: str = Field(min_length=1, max_length=200)
     kind: StationKind
-    owner_organisation: str = Field(min_length=1, max_length=200)
+    organisation_id: int = Field(description="The organisation that owns the station.")
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)
     area: str = Field(
@@ -28,14 +31,45 @@ class StationCreate(BaseModel):
     )
 
 
+class StationUpdate(BaseModel):
+    """Fields left out stay as they are. Keepers and the owner's operators may change the
+    description (name, position, area); kind, owner and visibility are for backbone staff."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    area: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: StationKind | None = None
+    organisation_id: int | None = None
+    public: bool | None = None
+
+
+STAFF_ONLY_FIELDS = frozenset({"kind", "organisation_id", "public"})
+
+
 class StationPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     code: str
     name: str
     kind: StationKind
-    owner_organisation: str
+    organisation_id: int
     latitude: float
     longitude: float
     area: str
     public: bool
+
+
+class KeeperAdd(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: int
+
+
+class KeeperPublic(BaseModel):
+    user_id: int
+    display_name: str
+    email: str
+    since: datetime

@@ -8,13 +8,16 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.access.scope import PUBLIC_SCOPE, StationScope
 from core.alerts.service import evaluate_24h_exceedances, list_alerts
 from core.models import Alert
 from core.readings.ingest import IncomingMessage, ingest_messages
-from tests.support import make_station
+from tests.factories import make_station
 
 PREFIX = "dustwatch/v1"
 T0 = datetime(2026, 11, 20, 0, tzinfo=UTC)
+
+EVERYTHING = StationScope(all_private=True)
 
 
 def publish_hours(
@@ -52,7 +55,7 @@ def test_alert_opens_once_and_resolves_when_the_average_falls_back(session: Sess
     assert len(first.opened) == 1
     assert again.opened == []
     assert again.updated == first.opened
-    [alert] = list_alerts(session, status="open", include_private=False)
+    [alert] = list_alerts(session, status="open", scope=PUBLIC_SCOPE)
     assert (alert.station_code, alert.parameter, alert.limit, alert.opening_average) == (
         station.code,
         "pm10",
@@ -63,8 +66,8 @@ def test_alert_opens_once_and_resolves_when_the_average_falls_back(session: Sess
     # 12 hours later the window holds 12 hours at 150 and 12 at 60: 105, under the 120 limit
     later = evaluate_24h_exceedances(session, now=T0 + timedelta(hours=36))
     assert later.resolved == first.opened
-    assert list_alerts(session, status="open", include_private=False) == []
-    [resolved] = list_alerts(session, status="resolved", include_private=False)
+    assert list_alerts(session, status="open", scope=PUBLIC_SCOPE) == []
+    [resolved] = list_alerts(session, status="resolved", scope=PUBLIC_SCOPE)
     assert resolved.latest_average == 105.0
 
 
@@ -90,7 +93,7 @@ def test_private_station_alerts_are_for_staff_only(session: Session) -> None:
     station = make_station(session, public=False)
     publish_hours(session, station.code, "pm10", 200, T0, 24)
     evaluate_24h_exceedances(session, now=T0 + timedelta(hours=24))
-    assert list_alerts(session, status="open", include_private=False) == []
-    assert [a.station_code for a in list_alerts(session, status="open", include_private=True)] == [
+    assert list_alerts(session, status="open", scope=PUBLIC_SCOPE) == []
+    assert [a.station_code for a in list_alerts(session, status="open", scope=EVERYTHING)] == [
         station.code
     ]

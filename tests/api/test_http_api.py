@@ -3,53 +3,47 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
-from sqlalchemy import Engine
-from sqlalchemy.orm import sessionmaker
 
-from api.app import create_app
-from core.kit.health import HealthRegistry
+from core.models import Role
 from core.readings.ingest import IncomingMessage, ingest_messages
-from core.settings import ApiSettings, Settings
+from tests.api.conftest import Api
+from tests.factories import make_organisation, make_user
 
-TOKEN = "staff-token-for-tests-0123456789"
-STAFF = {"Authorization": f"Bearer {TOKEN}"}
 STATION = {
     "code": "npl-v09",
     "name": "Wat Na Phra Lan",
     "kind": "volunteer",
-    "owner_organisation": "Na Phra Lan volunteers",
     "latitude": 14.68,
     "longitude": 100.87,
     "area": "Na Phra Lan",
 }
 
 
-def make_client(engine: Engine, admin_token: str | None) -> Iterator[TestClient]:
-    connection = engine.connect()
-    transaction = connection.begin()
-    factory = sessionmaker(
-        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-    )
-    settings = Settings(
-        api=ApiSettings(admin_token=SecretStr(admin_token) if admin_token else None)
-    )
-    app = create_app(settings=settings, session_factory=factory, health_registry=HealthRegistry())
-    app.state.test_session_factory = factory
-    with TestClient(app, raise_server_exceptions=True) as client:
-        yield client
-    transaction.rollback()
-    connection.close()
+@pytest.fixture
+def client(api: Api) -> TestClient:
+    return api.client
 
 
 @pytest.fixture
-def client(engine: Engine) -> Iterator[TestClient]:
-    yield from make_client(engine, TOKEN)
+def owner(api: Api) -> int:
+    organisation_id = make_organisation(api.session).id
+    api.session.commit()
+    return organisation_id
+
+
+@pytest.fixture
+def staff(api: Api) -> dict[str, str]:
+    """Signed in as backbone staff."""
+    return api.headers(make_user(api.session, role=Role.BACKBONE))
+
+
+@pytest.fixture
+def station(owner: int) -> dict[str, object]:
+    return STATION | {"organisation_id": owner}
 
 
 def publish(client: TestClient, code: str, readings: list[dict[str, object]]) -> None:
@@ -69,33 +63,40 @@ def publish(client: TestClient, code: str, readings: list[dict[str, object]]) ->
         )
 
 
-def test_staff_registers_a_station_and_the_public_lists_it(client: TestClient) -> None:
-    created = client.post("/stations", json=STATION, headers=STAFF)
+def test_staff_registers_a_station_and_the_public_lists_it(
+    client: TestClient, staff: dict[str, str], station: dict[str, object]
+) -> None:
+    created = client.post("/stations", json=station, headers=staff)
     assert created.status_code == 201, created.text
     assert created.json()["public"] is True
     assert [s["code"] for s in client.get("/stations").json()] == ["npl-v09"]
 
 
-def test_registering_a_station_needs_the_staff_token(client: TestClient) -> None:
-    anonymous = client.post("/stations", json=STATION)
-    wrong = client.post("/stations", json=STATION, headers={"Authorization": "Bearer nope"})
+def test_registering_a_station_needs_a_backbone_account(
+    api: Api, client: TestClient, station: dict[str, object]
+) -> None:
+    anonymous = client.post("/stations", json=station)
+    wrong = client.post("/stations", json=station, headers={"Authorization": "Bearer nope"})
+    official = client.post(
+        "/stations", json=station, headers=api.headers(make_user(api.session, role=Role.OFFICIAL))
+    )
     assert anonymous.status_code == 401
-    assert "backbone staff only" in anonymous.json()["detail"]
+    assert anonymous.headers["www-authenticate"] == "Bearer"
+    assert "sign in first" in anonymous.json()["detail"]
     assert wrong.status_code == 401
+    assert official.status_code == 403
+    assert "backbone, admin only" in official.json()["detail"]
 
 
-def test_without_a_configured_token_changes_are_disabled(engine: Engine) -> None:
-    for client in make_client(engine, None):
-        response = client.post("/stations", json=STATION)
-        assert response.status_code == 403
-        assert "DUSTWATCH_API__ADMIN_TOKEN" in response.json()["detail"]
-
-
-def test_duplicate_station_code_is_a_conflict(client: TestClient) -> None:
-    assert client.post("/stations", json=STATION, headers=STAFF).status_code == 201
-    again = client.post("/stations", json=STATION, headers=STAFF)
+@pytest.mark.parametrize("code", ["npl-v09", "NPL-V09", "Npl-V09"])
+def test_station_codes_are_unique_regardless_of_case(
+    client: TestClient, staff: dict[str, str], station: dict[str, object], code: str
+) -> None:
+    assert client.post("/stations", json=station, headers=staff).status_code == 201
+    again = client.post("/stations", json=station | {"code": code}, headers=staff)
     assert again.status_code == 409
-    assert again.json() == {"detail": "station 'npl-v09' already exists"}
+    assert again.json() == {"detail": f"station {code!r} already exists"}
+    assert client.get(f"/stations/{code.upper()}").json()["code"] == "npl-v09"
 
 
 @pytest.mark.parametrize(
@@ -104,28 +105,37 @@ def test_duplicate_station_code_is_a_conflict(client: TestClient) -> None:
         ({"kind": "satellite"}, "kind"),
         ({"latitude": 123}, "latitude"),
         ({"code": "has space"}, "code"),
+        ({"organisation_id": 999999}, "organisation_id"),
     ],
 )
 def test_invalid_station_is_refused_with_the_field_named(
-    client: TestClient, change: dict[str, object], field: str
+    client: TestClient,
+    staff: dict[str, str],
+    station: dict[str, object],
+    change: dict[str, object],
+    field: str,
 ) -> None:
-    response = client.post("/stations", json=STATION | change, headers=STAFF)
+    response = client.post("/stations", json=station | change, headers=staff)
     assert response.status_code == 422
     assert field in json.dumps(response.json()["detail"])
 
 
-def test_factory_station_is_private_by_default(client: TestClient) -> None:
-    factory = STATION | {"code": "npl-f09", "kind": "factory"}
-    assert client.post("/stations", json=factory, headers=STAFF).json()["public"] is False
+def test_factory_station_is_private_by_default(
+    client: TestClient, staff: dict[str, str], station: dict[str, object]
+) -> None:
+    factory = station | {"code": "npl-f09", "kind": "factory"}
+    assert client.post("/stations", json=factory, headers=staff).json()["public"] is False
     assert client.get("/stations").json() == []
-    assert [s["code"] for s in client.get("/stations", headers=STAFF).json()] == ["npl-f09"]
+    assert [s["code"] for s in client.get("/stations", headers=staff).json()] == ["npl-f09"]
     hidden = client.get("/stations/npl-f09/readings")
     assert hidden.status_code == 404
-    assert client.get("/stations/npl-f09/readings", headers=STAFF).status_code == 200
+    assert client.get("/stations/npl-f09/readings", headers=staff).status_code == 200
 
 
-def test_readings_are_served_for_a_range(client: TestClient) -> None:
-    client.post("/stations", json=STATION, headers=STAFF)
+def test_readings_are_served_for_a_range(
+    client: TestClient, staff: dict[str, str], station: dict[str, object]
+) -> None:
+    client.post("/stations", json=station, headers=staff)
     now = datetime.now(UTC).replace(microsecond=0)
     publish(
         client,
@@ -154,9 +164,14 @@ def test_readings_are_served_for_a_range(client: TestClient) -> None:
     ],
 )
 def test_bad_reading_queries_get_a_clear_4xx(
-    client: TestClient, params: dict[str, str], status: int, message: str
+    client: TestClient,
+    staff: dict[str, str],
+    station: dict[str, object],
+    params: dict[str, str],
+    status: int,
+    message: str,
 ) -> None:
-    client.post("/stations", json=STATION, headers=STAFF)
+    client.post("/stations", json=station, headers=staff)
     response = client.get("/stations/npl-v09/readings", params=params)
     assert response.status_code == status
     assert message in json.dumps(response.json())
@@ -168,9 +183,11 @@ def test_unknown_station_is_404(client: TestClient) -> None:
     assert response.json() == {"detail": "no station 'nowhere'"}
 
 
-def test_status_shows_latest_values_average_band_and_advice(client: TestClient) -> None:
-    client.post("/stations", json=STATION, headers=STAFF)
-    client.post("/stations", json=STATION | {"code": "npl-f09", "kind": "factory"}, headers=STAFF)
+def test_status_shows_latest_values_average_band_and_advice(
+    client: TestClient, staff: dict[str, str], station: dict[str, object]
+) -> None:
+    client.post("/stations", json=station, headers=staff)
+    client.post("/stations", json=station | {"code": "npl-f09", "kind": "factory"}, headers=staff)
     hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     readings = [
         {"parameter": "pm10", "value": 130, "time": (hour - timedelta(hours=h)).isoformat()}

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -28,8 +31,18 @@ def dustwatch(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subpr
     )
 
 
+@dataclass
+class Demo:
+    url: str
+    accounts: dict[str, str]
+    """e-mail -> password, as the demo printed them."""
+
+
+DEMO_ACCOUNT = re.compile(r"^\s+(\w+)\s+(\S+@\S+)\s+password: (\S+)", re.MULTILINE)
+
+
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[str]:
+def demo(tmp_path: Path) -> Iterator[Demo]:
     """`dustwatch demo` on free ports, with the default SQLite file in an empty directory."""
     port, mqtt_port = free_port(), free_port()
     process = dustwatch(
@@ -43,18 +56,27 @@ def demo(tmp_path: Path) -> Iterator[str]:
         cwd=tmp_path,
         env={"DUSTWATCH_SCHEDULER__ALERT_CHECK_SECONDS": "5"},
     )
-    yield f"http://127.0.0.1:{port}"
+    lines: list[str] = []
+    assert process.stdout is not None
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout or []), daemon=True)
+    reader.start()
+    wait_for(lambda: any("dustwatch is up" in line for line in lines), timeout=60, what="start")
+    accounts = {email: password for _, email, password in DEMO_ACCOUNT.findall("".join(lines))}
+    yield Demo(f"http://127.0.0.1:{port}", accounts)
     process.terminate()
-    output, _ = process.communicate(timeout=30)
+    process.wait(timeout=30)
+    reader.join(timeout=10)
+    process.stdout.close()
+    output = "".join(lines)
     assert process.returncode == 0, output
     assert (tmp_path / "dustwatch.db").exists()
 
 
 @pytest.mark.slow
-def test_demo_fills_the_status_page_and_opens_an_alert(demo: str) -> None:
+def test_demo_fills_the_status_page_and_opens_an_alert(demo: Demo) -> None:
     def live_status() -> list[dict[str, object]]:
         try:
-            stations = httpx.get(f"{demo}/status", timeout=5).json()["stations"]
+            stations = httpx.get(f"{demo.url}/status", timeout=5).json()["stations"]
         except httpx.HTTPError:
             return []
         complete = [
@@ -68,12 +90,33 @@ def test_demo_fills_the_status_page_and_opens_an_alert(demo: str) -> None:
 
     def open_alerts() -> list[dict[str, object]]:
         alerts: list[dict[str, object]] = httpx.get(
-            f"{demo}/alerts", params={"status": "open"}, timeout=5
+            f"{demo.url}/alerts", params={"status": "open"}, timeout=5
         ).json()
         return alerts
 
     alerts = wait_for(open_alerts, timeout=60, what="an open alert")
     assert {a["station_code"] for a in alerts} >= {"npl-v01"}
+
+    # One account per role, each able to sign in; factory A's operator sees A's private
+    # fence-line station and not factory B's.
+    headers: dict[str, dict[str, str]] = {}
+    for email, password in demo.accounts.items():
+        signed_in = httpx.post(
+            f"{demo.url}/auth/token", data={"username": email, "password": password}, timeout=10
+        )
+        assert signed_in.status_code == 200, signed_in.text
+        headers[email.split("@")[0]] = {
+            "Authorization": f"Bearer {signed_in.json()['access_token']}"
+        }
+    roles = {
+        httpx.get(f"{demo.url}/auth/me", headers=h, timeout=5).json()["role"]
+        for h in headers.values()
+    }
+    assert roles == {"volunteer", "operator", "official", "backbone", "admin"}
+    seen_by_a = httpx.get(f"{demo.url}/stations", headers=headers["operator-a"], timeout=5)
+    codes = {s["code"] for s in seen_by_a.json()}
+    assert "npl-f01" in codes
+    assert "npl-f02" not in codes
 
 
 def test_a_taken_port_gives_a_clear_message(tmp_path: Path) -> None:

@@ -26,7 +26,8 @@ from core.models import HourlyAggregate, Reading
 from core.settings import DatabaseSettings, MqttSettings, SchedulerSettings, Settings
 from ingest.mqtt import MqttIngest
 from tests.conftest import PostgresDatabases
-from tests.support import Device, Mosquitto, free_port, make_station, wait_for
+from tests.factories import make_station
+from tests.support import Device, Mosquitto, free_port, wait_for
 
 START = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=2)
 

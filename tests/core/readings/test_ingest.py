@@ -9,14 +9,17 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.access.scope import PUBLIC_SCOPE, StationScope
 from core.kit.errors import InvalidInput, NotFound
 from core.models import HourlyAggregate, LatestReading, Reading, RejectedMessage
 from core.readings.ingest import IncomingMessage, ingest_messages
 from core.readings.queries import list_readings
-from tests.support import make_station
+from tests.factories import make_station
 
 PREFIX = "dustwatch/v1"
 NOW = datetime(2026, 11, 22, 6, 30, tzinfo=UTC)
+
+EVERYTHING = StationScope(all_private=True)
 
 
 def message(code: str, payload: object | bytes, *, received_at: datetime = NOW) -> IncomingMessage:
@@ -195,7 +198,7 @@ def test_list_readings_filters_by_parameter_and_half_open_range(session: Session
         parameter="pm10",
         start=start,
         end=start + timedelta(hours=1),
-        include_private=False,
+        scope=PUBLIC_SCOPE,
     )
     assert [(r.parameter, r.value, r.unit) for r in found] == [("pm10", 1.0, "ug/m3")]
 
@@ -210,7 +213,7 @@ def test_private_station_readings_are_hidden_from_the_public(session: Session) -
             parameter=None,
             start=start,
             end=start + timedelta(hours=1),
-            include_private=False,
+            scope=PUBLIC_SCOPE,
         )
     assert (
         list_readings(
@@ -219,7 +222,7 @@ def test_private_station_readings_are_hidden_from_the_public(session: Session) -
             parameter=None,
             start=start,
             end=start + timedelta(hours=1),
-            include_private=True,
+            scope=EVERYTHING,
         )
         == []
     )
@@ -248,7 +251,7 @@ def test_bad_reading_range_is_refused(
             parameter=None,
             start=start,
             end=end,
-            include_private=True,
+            scope=EVERYTHING,
         )
 
 

@@ -1,0 +1,1 @@
+"""Nothing of access is exposed on its own; callers are described by `core.accounts`."""

@@ -1,0 +1,1 @@
+"""Accounts: users and their passwords, sign-in tokens, browser sessions, API keys."""

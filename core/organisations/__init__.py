@@ -1,0 +1,1 @@
+"""The stakeholder registry: organisations, their groups, areas and contacts."""

@@ -1,0 +1,344 @@
+"""Who may call what: every route declares its access, and one table says, for every route,
+which of seven callers is allowed. Operators see their own facility's private data and
+nobody else's; volunteers change only the stations they keep; the public sees public data."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
+from sqlalchemy import Engine
+
+from api.auth import declares_access
+from core.access.principal import system_principal
+from core.accounts.api_keys import create_api_key
+from core.accounts.schemas import ApiKeyCreate
+from core.alerts.service import evaluate_24h_exceedances
+from core.models import Role, StakeholderGroup, StationKind
+from core.readings.ingest import IncomingMessage, ingest_messages
+from tests.api.conftest import Api, make_api
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    keep,
+    make_organisation,
+    make_station,
+    make_user,
+    tokens_for,
+)
+
+CALLERS = ("anonymous", "volunteer", "operator_a", "operator_b", "official", "backbone", "admin")
+ALL = frozenset(CALLERS)
+SIGNED_IN = ALL - {"anonymous"}
+MANAGERS = frozenset({"backbone", "admin"})
+SEE_A = frozenset({"operator_a", "official", "backbone", "admin"})
+SEE_B = frozenset({"operator_b", "official", "backbone", "admin"})
+
+# FastAPI's own documentation routes: public by nature, and not API routes.
+DOCUMENTATION_PATHS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One check: `method path` as each caller; `allowed` get a 2xx, the others 401/403/404.
+
+    With `sees`, `allowed` are the callers whose successful response mentions it (a private
+    station in a list, an organisation's contacts); the others may also be refused.
+    """
+
+    method: str
+    path: str
+    allowed: frozenset[str]
+    body: dict[str, Any] | None = None
+    form: dict[str, str] | None = None
+    sees: str | None = None
+    name: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}{' ' + self.name if self.name else ''}"
+
+
+NEW_STATION = {
+    "code": "npl-new",
+    "name": "New station",
+    "kind": "volunteer",
+    "organisation_id": "{org_community}",
+    "latitude": 14.68,
+    "longitude": 100.87,
+    "area": "Na Phra Lan",
+}
+
+
+def user_body(role: str) -> dict[str, Any]:
+    return {
+        "email": f"new-{role}@example.org",
+        "display_name": f"New {role}",
+        "role": role,
+        "organisation_id": "{org_community}",
+        "password": "a long enough password",
+    }
+
+
+TABLE: tuple[Row, ...] = (
+    Row("GET", "/health", ALL),
+    Row("GET", "/status", ALL),
+    Row("GET", "/status", SEE_A, sees="{f_a}", name="shows factory A's station"),
+    Row("GET", "/status", SEE_B, sees="{f_b}", name="shows factory B's station"),
+    Row("GET", "/alerts", ALL),
+    Row("GET", "/alerts", ALL, sees="{v_kept}", name="shows a public station's alert"),
+    Row("GET", "/alerts", SEE_A, sees="{f_a}", name="shows factory A's alert"),
+    Row("GET", "/alerts", SEE_B, sees="{f_b}", name="shows factory B's alert"),
+    Row("GET", "/stations", ALL),
+    Row("GET", "/stations", ALL, sees="{v_kept}", name="lists a public station"),
+    Row("GET", "/stations", SEE_A, sees="{f_a}", name="lists factory A's station"),
+    Row("GET", "/stations", SEE_B, sees="{f_b}", name="lists factory B's station"),
+    Row("POST", "/stations", MANAGERS, body=NEW_STATION),
+    Row("GET", "/stations/{code}", ALL, name="public"),
+    Row("GET", "/stations/{code}", SEE_A, name="factory A"),
+    Row("GET", "/stations/{code}", SEE_B, name="factory B"),
+    Row("PATCH", "/stations/{code}", {"volunteer", *MANAGERS}, {"name": "x"}, name="kept"),
+    Row("PATCH", "/stations/{code}", MANAGERS, {"name": "x"}, name="not kept"),
+    Row("PATCH", "/stations/{code}", {"operator_a", *MANAGERS}, {"name": "x"}, name="A"),
+    Row("PATCH", "/stations/{code}", MANAGERS, {"public": True}, name="A, made public"),
+    Row("GET", "/stations/{code}/readings", ALL, name="public"),
+    Row("GET", "/stations/{code}/readings", SEE_A, name="factory A"),
+    Row("GET", "/stations/{code}/readings", SEE_B, name="factory B"),
+    Row("GET", "/stations/{code}/keepers", MANAGERS),
+    Row("POST", "/stations/{code}/keepers", MANAGERS, {"user_id": "{volunteer_id}"}),
+    Row("DELETE", "/stations/{code}/keepers/{user_id}", MANAGERS),
+    Row("GET", "/organisations", ALL),
+    Row("GET", "/organisations", SIGNED_IN, sees="Khun Contact", name="shows contacts"),
+    Row("GET", "/organisations/{organisation_id}", ALL),
+    Row(
+        "GET",
+        "/organisations/{organisation_id}",
+        SIGNED_IN,
+        sees="Khun Contact",
+        name="shows contacts",
+    ),
+    Row(
+        "POST",
+        "/organisations",
+        MANAGERS,
+        {"name_th": "ใหม่", "name_en": "New", "stakeholder_group": "other"},
+    ),
+    Row("PATCH", "/organisations/{organisation_id}", MANAGERS, {"areas": ["Huai Bong"]}),
+    Row("GET", "/users", MANAGERS),
+    Row("POST", "/users", MANAGERS, user_body("volunteer"), name="a volunteer"),
+    Row("POST", "/users", frozenset({"admin"}), user_body("admin"), name="an admin"),
+    Row("PATCH", "/users/{user_id}", MANAGERS, {"display_name": "x"}, name="a volunteer"),
+    Row("PATCH", "/users/{user_id}", frozenset({"admin"}), {"display_name": "x"}, name="admin"),
+    Row("PATCH", "/users/{user_id}", frozenset({"admin"}), {"role": "admin"}, name="promote"),
+    Row("GET", "/api-keys", {"volunteer", "operator_a", "operator_b", *MANAGERS}),
+    Row("GET", "/api-keys", {"operator_a", *MANAGERS}, sees="{key_a_prefix}", name="A's key"),
+    Row(
+        "POST",
+        "/api-keys",
+        {"volunteer", *MANAGERS},
+        {"name": "sensor", "station_code": "{v_kept}"},
+        name="kept station",
+    ),
+    Row(
+        "POST",
+        "/api-keys",
+        {"operator_a", *MANAGERS},
+        {"name": "logger", "station_code": "{f_a}"},
+        name="factory A's station",
+    ),
+    Row(
+        "POST",
+        "/api-keys",
+        MANAGERS,
+        {"name": "org", "organisation_id": "{org_a}"},
+        name="organisation",
+    ),
+    Row("DELETE", "/api-keys/{key_id}", {"operator_a", *MANAGERS}),
+    Row("GET", "/audit", MANAGERS),
+    Row("POST", "/auth/token", ALL, form={"username": "{volunteer_email}", "password": "{pw}"}),
+    Row("POST", "/auth/refresh", ALL, {"refresh_token": "{refresh_token}"}),
+    Row("POST", "/auth/logout", SIGNED_IN),
+    Row("GET", "/auth/me", SIGNED_IN),
+)
+
+# Which concrete path each row calls (templates as in app.routes, filled from the world).
+CONCRETE = {
+    "GET /stations/{code} public": "/stations/{v_kept}",
+    "GET /stations/{code} factory A": "/stations/{f_a}",
+    "GET /stations/{code} factory B": "/stations/{f_b}",
+    "PATCH /stations/{code} kept": "/stations/{v_kept}",
+    "PATCH /stations/{code} not kept": "/stations/{v_other}",
+    "PATCH /stations/{code} A": "/stations/{f_a}",
+    "PATCH /stations/{code} A, made public": "/stations/{f_a}",
+    "GET /stations/{code}/readings public": "/stations/{v_kept}/readings",
+    "GET /stations/{code}/readings factory A": "/stations/{f_a}/readings",
+    "GET /stations/{code}/readings factory B": "/stations/{f_b}/readings",
+    "GET /stations/{code}/keepers": "/stations/{v_kept}/keepers",
+    "POST /stations/{code}/keepers": "/stations/{v_other}/keepers",
+    "DELETE /stations/{code}/keepers/{user_id}": "/stations/{v_kept}/keepers/{volunteer_id}",
+    "GET /organisations/{organisation_id}": "/organisations/{org_a}",
+    "GET /organisations/{organisation_id} shows contacts": "/organisations/{org_a}",
+    "PATCH /organisations/{organisation_id}": "/organisations/{org_a}",
+    "PATCH /users/{user_id} a volunteer": "/users/{volunteer_id}",
+    "PATCH /users/{user_id} admin": "/users/{admin_id}",
+    "PATCH /users/{user_id} promote": "/users/{volunteer_id}",
+    "DELETE /api-keys/{key_id}": "/api-keys/{key_a_id}",
+}
+
+
+@dataclass
+class World:
+    values: dict[str, str]
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def fill(self, template: Any) -> Any:
+        if isinstance(template, str):
+            filled = template.format(**self.values)
+            return int(filled) if template.endswith("_id}") and filled.isdigit() else filled
+        if isinstance(template, dict):
+            return {k: self.fill(v) for k, v in template.items()}
+        if isinstance(template, list):
+            return [self.fill(v) for v in template]
+        return template
+
+
+def publish_a_day_over_the_limit(api: Api, codes: list[str], now: datetime) -> None:
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    readings = [
+        {"parameter": "pm10", "value": 200, "time": (hour - timedelta(hours=h)).isoformat()}
+        for h in range(1, 25)
+    ]
+    ingest_messages(
+        api.session,
+        messages=[
+            IncomingMessage(f"dustwatch/v1/readings/{code}", json.dumps(readings).encode(), now)
+            for code in codes
+        ],
+        topic_prefix="dustwatch/v1",
+    )
+    evaluate_24h_exceedances(api.session, now=now)
+
+
+def build_world(api: Api) -> World:
+    s = api.session
+    community = make_organisation(s, stakeholder_group=StakeholderGroup.AFFECTED_COMMUNITY)
+    factory_a = make_organisation(s, stakeholder_group=StakeholderGroup.OPERATOR)
+    factory_b = make_organisation(s, stakeholder_group=StakeholderGroup.OPERATOR)
+    district = make_organisation(s, stakeholder_group=StakeholderGroup.LOCAL_GOVERNMENT)
+    backbone = make_organisation(s, stakeholder_group=StakeholderGroup.BACKBONE)
+    for organisation in (community, factory_a, factory_b, district, backbone):
+        organisation.contacts[0].name = "Khun Contact"
+    users = {
+        "volunteer": make_user(s, role=Role.VOLUNTEER, organisation=community),
+        "operator_a": make_user(s, role=Role.OPERATOR, organisation=factory_a),
+        "operator_b": make_user(s, role=Role.OPERATOR, organisation=factory_b),
+        "official": make_user(s, role=Role.OFFICIAL, organisation=district),
+        "backbone": make_user(s, role=Role.BACKBONE, organisation=backbone),
+        "admin": make_user(s, role=Role.ADMIN, organisation=backbone),
+    }
+    v_kept = make_station(s, code="v-kept", organisation_id=community.id)
+    v_other = make_station(s, code="v-other", organisation_id=community.id)
+    private = {"kind": StationKind.FACTORY, "public": False}
+    f_a = make_station(s, code="f-a", organisation_id=factory_a.id, **private)
+    f_b = make_station(s, code="f-b", organisation_id=factory_b.id, **private)
+    keep(s, users["volunteer"], v_kept)
+    publish_a_day_over_the_limit(api, ["v-kept", "f-a", "f-b"], datetime.now(UTC))
+    key = create_api_key(
+        s,
+        actor=system_principal("test"),
+        data=ApiKeyCreate(name="A's logger", station_code=f_a.code),
+        now=datetime.now(UTC),
+    )
+    world = World(
+        values={
+            "org_community": str(community.id),
+            "org_a": str(factory_a.id),
+            "v_kept": v_kept.code,
+            "v_other": v_other.code,
+            "f_a": f_a.code,
+            "f_b": f_b.code,
+            "volunteer_id": str(users["volunteer"].id),
+            "volunteer_email": users["volunteer"].email,
+            "admin_id": str(users["admin"].id),
+            "key_a_id": str(key.id),
+            "key_a_prefix": key.prefix,
+            "pw": DEFAULT_PASSWORD,
+            "refresh_token": tokens_for(s, users["volunteer"]).refresh_token,
+        }
+    )
+    world.headers = {"anonymous": {}} | {
+        name: {"Authorization": f"Bearer {tokens_for(s, user).access_token}"}
+        for name, user in users.items()
+    }
+    s.commit()
+    return world
+
+
+@pytest.fixture
+def world_api(engine: Engine) -> Iterator[tuple[Api, World]]:
+    for api in make_api(engine):
+        yield api, build_world(api)
+
+
+def all_routes(api: Api) -> list[RouteContext]:
+    """Every route of the app, with included routers' prefixes and dependencies applied."""
+    app: FastAPI = api.client.app  # type: ignore[assignment]
+    return list(iter_route_contexts(app.routes))
+
+
+def test_every_route_declares_who_may_call_it(api: Api) -> None:
+    routes = all_routes(api)
+    undeclared = [
+        f"{sorted(r.methods or [])} {r.path}"
+        for r in routes
+        if isinstance(r.original_route, APIRoute)
+        and sum(declares_access(d.dependency) for d in r.dependencies) != 1
+    ]
+    assert undeclared == [], "routes without exactly one access declaration"
+    others = {r.path for r in routes if not isinstance(r.original_route, APIRoute)}
+    assert others <= DOCUMENTATION_PATHS
+    assert len(routes) > len(DOCUMENTATION_PATHS)
+
+
+def test_the_table_covers_every_route(api: Api) -> None:
+    routes = {
+        (method, r.path)
+        for r in all_routes(api)
+        if isinstance(r.original_route, APIRoute)
+        for method in r.methods or []
+    }
+    assert routes == {(row.method, row.path) for row in TABLE}
+
+
+@pytest.mark.parametrize("row", TABLE, ids=lambda row: row.id)
+def test_role_by_route(world_api: tuple[Api, World], row: Row) -> None:
+    api, world = world_api
+    path = world.fill(CONCRETE.get(row.id, row.path))
+    outcomes: dict[str, tuple[int, bool]] = {}
+    for caller in CALLERS:
+        undo = api.connection.begin_nested()
+        response = api.client.request(
+            row.method,
+            path,
+            json=world.fill(row.body),
+            data=world.fill(row.form),
+            headers=world.headers[caller],
+        )
+        undo.rollback()
+        mentioned = row.sees is not None and world.fill(row.sees) in response.text
+        outcomes[caller] = (response.status_code, mentioned)
+    if row.sees is not None:
+        assert {s for s, _ in outcomes.values()} <= {200, 401, 403}, outcomes
+        assert {c for c, (s, seen) in outcomes.items() if s == 200 and seen} == row.allowed
+    else:
+        allowed = {c for c, (status, _) in outcomes.items() if 200 <= status < 300}
+        refused = {c: s for c, (s, _) in outcomes.items() if c not in allowed}
+        assert allowed == row.allowed, outcomes
+        assert set(refused.values()) <= {401, 403, 404}, outcomes
+        if "anonymous" in refused:
+            assert refused["anonymous"] in {401, 404}
