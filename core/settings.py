@@ -42,6 +42,11 @@ class MqttSettings(BaseModel):
 class ApiSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest request body accepted; larger ones get 413 unread.",
+    )
 
 
 class AuthSettings(BaseModel):
