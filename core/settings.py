@@ -33,6 +33,11 @@ class MqttSettings(BaseModel):
     batch_size: int = Field(default=500, ge=1)
     batch_seconds: float = Field(default=0.5, gt=0)
     keepalive: int = Field(default=30, ge=5)
+    stall_seconds: float = Field(
+        default=120,
+        gt=0,
+        description="Messages waiting this long without a commit make /health say degraded.",
+    )
 
     @property
     def embedded(self) -> bool:
