@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from api.auth import public
 from api.deps import SessionDep
+from core.kit.schema import schema_problem
 
 router = APIRouter(tags=["health"])
 
@@ -26,6 +27,9 @@ class ComponentOut(BaseModel):
 class HealthOut(BaseModel):
     status: Literal["ok", "degraded"]
     database: Literal["ok"]
+    database_schema: Literal["current", "not current"] = Field(
+        description="Whether the tables are at the newest migration this code ships."
+    )
     components: list[ComponentOut]
     problems: list[str] = Field(description="Why the status is degraded; empty when ok.")
 
@@ -38,12 +42,15 @@ class HealthOut(BaseModel):
 )
 def health(request: Request, response: Response, session: SessionDep) -> HealthOut:
     """Answers only when the database does; lists the ingest and scheduler heartbeats.
-    503 with status "degraded" when a part has stalled (messages wait on an ingest writer
-    that has not committed for longer than `mqtt.stall_seconds`)."""
+    503 with status "degraded" when the schema is not at the newest migration, or when a
+    part has stalled (messages wait on an ingest writer that has not committed for longer
+    than `mqtt.stall_seconds`)."""
     session.execute(text("SELECT 1"))
     now = datetime.now(UTC)
     components = []
     problems = []
+    if (outdated := schema_problem(session.connection())) is not None:
+        problems.append(outdated)
     for c in request.app.state.health.snapshot():
         stalled = c.stalled(now)
         components.append(
@@ -62,6 +69,7 @@ def health(request: Request, response: Response, session: SessionDep) -> HealthO
     return HealthOut(
         status="degraded" if problems else "ok",
         database="ok",
+        database_schema="not current" if outdated else "current",
         components=components,
         problems=problems,
     )
