@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException
 
+from api.auth import public
+from api.errors import (
+    FieldError,
+    document_errors,
+    error_response,
+    field_errors,
+    validation_detail,
+)
+from api.limits import RequestLimits
 from api.routers import alerts, api_keys, audit, auth, health, organisations, stations, users
 from api.routers import status as status_router
 from core.kit.errors import (
@@ -39,7 +50,11 @@ def create_app(
     app.state.settings = settings
     app.state.session_factory = session_factory
     app.state.health = health_registry
-    app.add_exception_handler(DustwatchError, _domain_error)
+    app.add_exception_handler(DustwatchError, _error)
+    app.add_exception_handler(HTTPException, _error)
+    app.add_exception_handler(RequestValidationError, _error)
+    app.add_middleware(RequestLimits, max_body_bytes=settings.api.max_body_bytes)
+    document_errors(app, is_public=lambda dependency: dependency is public)
     for module in (
         health,
         status_router,
@@ -55,11 +70,22 @@ def create_app(
     return app
 
 
-async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
-    """The one place domain errors become HTTP statuses."""
+async def _error(_request: Request, error: Exception) -> JSONResponse:
+    """The one place errors become HTTP answers, all in the shape of api.errors.ErrorBody:
+    domain errors, FastAPI's own (404, 405, the 401 and 403 of api.auth) and invalid input."""
+    if isinstance(error, RequestValidationError):
+        errors = field_errors(error.errors())
+        return error_response(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, validation_detail(errors), errors=errors
+        )
+    if isinstance(error, HTTPException):
+        return error_response(error.status_code, str(error.detail), headers=error.headers)
     code = next(
         (c for kind, c in ERROR_STATUS.items() if isinstance(error, kind)),
         status.HTTP_400_BAD_REQUEST,
     )
     headers = {"WWW-Authenticate": "Bearer"} if code == status.HTTP_401_UNAUTHORIZED else None
-    return JSONResponse(status_code=code, content={"detail": str(error)}, headers=headers)
+    no_fields: list[FieldError] | None = None
+    if code == status.HTTP_422_UNPROCESSABLE_CONTENT:
+        no_fields = []
+    return error_response(code, str(error), errors=no_fields, headers=headers)

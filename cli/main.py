@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from cli.accounts import orgs_app, users_app
 from core.kit.ports import PortInUse, ensure_port_free
-from core.kit.schema import upgrade_to_head
+from core.kit.schema import SchemaNotCurrent, upgrade_to_head
 from core.settings import Settings
 
 if TYPE_CHECKING:
@@ -94,6 +94,8 @@ def _run(
         runtime.start(migrate=migrate, ingest=ingest, scheduler=scheduler)
     except PortInUse as error:
         raise _fail(str(error)) from None
+    except SchemaNotCurrent as error:
+        raise _fail(f"Cannot start on {_safe(settings.db.url)}: {error}") from None
     except OperationalError as error:
         raise _fail(f"Cannot use the database at {_safe(settings.db.url)}: {error.orig}") from None
     publisher = None

@@ -10,7 +10,7 @@ from alerts.scheduler import AlertScheduler
 from api.app import create_app
 from core.kit.db import make_engine, make_session_factory
 from core.kit.health import HealthRegistry
-from core.kit.schema import upgrade_to_head
+from core.kit.schema import ensure_schema_current, upgrade_to_head
 from core.settings import Settings
 from ingest.broker import EmbeddedBroker
 from ingest.mqtt import MqttIngest
@@ -42,11 +42,14 @@ class Runtime:
         """Start the parts in dependency order; stops what started if a later part fails.
 
         `embedded_broker=False` leaves out the in-process broker even when no MQTT URL is
-        set, for a caller that runs one already.
+        set, for a caller that runs one already. Without `migrate`, raises SchemaNotCurrent
+        before anything starts unless the database is at the newest migration.
         """
         try:
             if migrate:
                 upgrade_to_head(self.settings.db.url)
+            else:
+                ensure_schema_current(self.engine)
             if embedded_broker and ingest and self.settings.mqtt.embedded:
                 broker = EmbeddedBroker(
                     host=self.settings.mqtt.embedded_host, port=self.settings.mqtt.embedded_port

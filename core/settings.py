@@ -33,6 +33,11 @@ class MqttSettings(BaseModel):
     batch_size: int = Field(default=500, ge=1)
     batch_seconds: float = Field(default=0.5, gt=0)
     keepalive: int = Field(default=30, ge=5)
+    stall_seconds: float = Field(
+        default=120,
+        gt=0,
+        description="Messages waiting this long without a commit make /health say degraded.",
+    )
 
     @property
     def embedded(self) -> bool:
@@ -42,6 +47,11 @@ class MqttSettings(BaseModel):
 class ApiSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest request body accepted; larger ones get 413 unread.",
+    )
 
 
 class AuthSettings(BaseModel):

@@ -21,17 +21,34 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.kit.health import HealthRegistry
-from core.models import ReadingSource, RejectedMessage
-from core.readings.ingest import IncomingMessage, IngestOutcome, ingest_messages
+from core.models import ReadingSource
+from core.readings.ingest import (
+    IncomingMessage,
+    IngestOutcome,
+    ingest_messages,
+    rejected_message,
+)
 from core.settings import MqttSettings
 
 log = logging.getLogger(__name__)
 
 SESSION_EXPIRY_SECONDS = 7 * 24 * 3600
+
+
+def is_outage(error: BaseException) -> bool:
+    """The database cannot be reached, as opposed to refusing what was sent.
+
+    Only an outage is worth retrying the same batch for; any other database error would
+    come back on every retry (a value the database refuses), so the batch is stored message
+    by message instead and what still fails becomes a rejection.
+    """
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 @dataclass(frozen=True)
@@ -95,6 +112,7 @@ class MqttIngest:
             target=self._write_forever, name="ingest-writer", daemon=True
         )
         self.totals = IngestOutcome()
+        self._last_commit = datetime.now(UTC)
         self._client = self._make_client()
 
     @property
@@ -201,8 +219,8 @@ class MqttIngest:
     def _write_forever(self) -> None:
         while True:
             batch = self._take_batch()
+            self._beat(batch)
             if not batch:
-                self._beat()
                 if self._stopping.is_set():
                     return
                 continue
@@ -214,8 +232,9 @@ class MqttIngest:
                 continue
             if not stored:
                 return  # stopping while the database is down: leave the batch unacknowledged
+            self._last_commit = datetime.now(UTC)
             self._acknowledge(batch)
-            self._beat()
+            self._beat([])
 
     def _take_batch(self) -> list[_Received]:
         batch: list[_Received] = []
@@ -235,8 +254,10 @@ class MqttIngest:
         delay = 0.5
         while True:
             try:
-                outcome = self._commit([r.message for r in batch])
-            except DBAPIError as error:
+                outcome = self._store_batch(batch)
+            except Exception as error:
+                if not is_outage(error):
+                    raise
                 if self._stopping.is_set():
                     return False
                 log.warning(
@@ -245,14 +266,21 @@ class MqttIngest:
                     delay,
                     error,
                 )
+                self._beat(batch)
                 time.sleep(delay)
                 delay = min(delay * 2, 30.0)
                 continue
-            except Exception:
-                log.exception("a batch could not be stored; storing its messages one by one")
-                outcome = self._store_one_by_one(batch)
             self._count(outcome)
             return True
+
+    def _store_batch(self, batch: list[_Received]) -> IngestOutcome:
+        try:
+            return self._commit([r.message for r in batch])
+        except Exception as error:
+            if is_outage(error):
+                raise
+            log.exception("a batch could not be stored; storing its messages one by one")
+            return self._store_one_by_one(batch)
 
     def _commit(self, messages: list[IncomingMessage]) -> IngestOutcome:
         with self._session_factory.begin() as session:
@@ -264,28 +292,36 @@ class MqttIngest:
             )
 
     def _store_one_by_one(self, batch: list[_Received]) -> IngestOutcome:
-        """A message that still fails is kept as rejected, so it never blocks the ones after it."""
+        """A message that still fails is kept as rejected, so it never blocks the ones after it.
+
+        An outage on the way is raised: the whole batch is then retried, and what was stored
+        already is recognised as duplicates.
+        """
         total = IngestOutcome()
         for received in batch:
             try:
                 outcome = self._commit([received.message])
             except Exception as error:
+                if is_outage(error):
+                    raise
                 log.exception("message on %s could not be processed", received.message.topic)
-                with self._session_factory.begin() as session:
-                    session.add(
-                        RejectedMessage(
-                            received_at=received.message.received_at,
-                            topic=received.message.topic[:300],
-                            station_code=None,
-                            payload=received.message.payload.decode("utf-8", errors="replace"),
-                            reason=f"could not be processed: {error!r}",
-                        )
-                    )
-                outcome = IngestOutcome(rejected=1)
+                outcome = self._reject(received.message, f"could not be processed: {error!r}")
             total.accepted += outcome.accepted
             total.duplicates += outcome.duplicates
             total.rejected += outcome.rejected
         return total
+
+    def _reject(self, message: IncomingMessage, reason: str) -> IngestOutcome:
+        payload = message.payload.decode("utf-8", errors="replace")
+        try:
+            with self._session_factory.begin() as session:
+                session.add(rejected_message(message, None, payload, reason))
+        except Exception as error:
+            if is_outage(error):
+                raise
+            # Dropping one message is better than stopping every one after it.
+            log.exception("message on %s dropped: not even its rejection stored", message.topic)
+        return IngestOutcome(rejected=1)
 
     def _acknowledge(self, batch: list[_Received]) -> None:
         for received in batch:
@@ -297,11 +333,27 @@ class MqttIngest:
         self.totals.duplicates += outcome.duplicates
         self.totals.rejected += outcome.rejected
 
-    def _beat(self) -> None:
+    def _beat(self, in_hand: list[_Received]) -> None:
+        """Report figures, and whether messages wait on a writer that stopped committing:
+        `in_hand` is the batch being stored, which is older than anything queued."""
+        with self._queue.mutex:
+            head = self._queue.queue[0] if self._queue.queue else None
+            queued = len(self._queue.queue)
+        oldest = in_hand[0] if in_hand else head
+        now = datetime.now(UTC)
+        waiting_seconds = (now - oldest.message.received_at).total_seconds() if oldest else 0.0
+        # Stalled is measured from the later of the last commit and the oldest message's
+        # arrival: before it arrived there was nothing to do.
+        progress = max(self._last_commit, oldest.message.received_at) if oldest else now
         self._health.beat(
             "ingest",
+            waiting=len(in_hand) + queued,
+            last_progress=progress,
+            stall_after=self._settings.stall_seconds,
             connected=self._connected.is_set(),
-            backlog=self._queue.qsize(),
+            backlog=queued,
+            oldest_waiting_seconds=round(waiting_seconds, 1),
+            last_commit=self._last_commit.isoformat(),
             accepted=self.totals.accepted,
             duplicates=self.totals.duplicates,
             rejected=self.totals.rejected,

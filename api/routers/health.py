@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Request, Response, status
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from api.auth import public
 from api.deps import SessionDep
+from core.kit.schema import schema_problem
 
 router = APIRouter(tags=["health"])
 
@@ -18,21 +19,57 @@ router = APIRouter(tags=["health"])
 class ComponentOut(BaseModel):
     name: str
     last_beat: datetime
+    stalled: bool = Field(description="Work waits and nothing has moved for too long.")
+    waiting: int = Field(description="Work waiting at the last beat (messages to store).")
     detail: dict[str, int | float | str | bool]
 
 
 class HealthOut(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "degraded"]
     database: Literal["ok"]
+    database_schema: Literal["current", "not current"] = Field(
+        description="Whether the tables are at the newest migration this code ships."
+    )
     components: list[ComponentOut]
+    problems: list[str] = Field(description="Why the status is degraded; empty when ok.")
 
 
-@router.get("/health", response_model=HealthOut, dependencies=[Depends(public)])
-def health(request: Request, session: SessionDep) -> HealthOut:
-    """Answers only when the database does; lists the ingest and scheduler heartbeats."""
+@router.get(
+    "/health",
+    response_model=HealthOut,
+    dependencies=[Depends(public)],
+    responses={status.HTTP_503_SERVICE_UNAVAILABLE: {"model": HealthOut}},
+)
+def health(request: Request, response: Response, session: SessionDep) -> HealthOut:
+    """Answers only when the database does; lists the ingest and scheduler heartbeats.
+    503 with status "degraded" when the schema is not at the newest migration, or when a
+    part has stalled (messages wait on an ingest writer that has not committed for longer
+    than `mqtt.stall_seconds`)."""
     session.execute(text("SELECT 1"))
-    components = [
-        ComponentOut(name=c.name, last_beat=c.last_beat, detail=c.detail)
-        for c in request.app.state.health.snapshot()
-    ]
-    return HealthOut(status="ok", database="ok", components=components)
+    now = datetime.now(UTC)
+    components = []
+    problems = []
+    if (outdated := schema_problem(session.connection())) is not None:
+        problems.append(outdated)
+    for c in request.app.state.health.snapshot():
+        stalled = c.stalled(now)
+        components.append(
+            ComponentOut(
+                name=c.name,
+                last_beat=c.last_beat,
+                stalled=stalled,
+                waiting=c.waiting,
+                detail=c.detail,
+            )
+        )
+        if stalled:
+            problems.append(f"{c.name}: {c.waiting} waiting, no progress since {c.last_progress}")
+    if problems:
+        response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    return HealthOut(
+        status="degraded" if problems else "ok",
+        database="ok",
+        database_schema="not current" if outdated else "current",
+        components=components,
+        problems=problems,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, status
 from api.auth import PrincipalDep, public, require_roles
 from api.deps import SessionDep
 from core.access.scope import StationScope
+from core.kit.time import TimeWithOffset
 from core.models import Role
 from core.readings.queries import list_readings
 from core.readings.schemas import ReadingPublic
@@ -108,21 +109,20 @@ def get_readings(
     principal: PrincipalDep,
     parameter: Annotated[str | None, Query(description="e.g. pm10, pm25")] = None,
     start: Annotated[
-        datetime | None, Query(description="inclusive, with offset; default end - 24 h")
+        TimeWithOffset | None, Query(description="inclusive, with offset; default end - 24 h")
     ] = None,
     end: Annotated[
-        datetime | None, Query(description="exclusive, with offset; default now")
+        TimeWithOffset | None, Query(description="exclusive, with offset; default now")
     ] = None,
 ) -> list[ReadingPublic]:
     """Readings in [start, end), oldest first, at most 31 days per request; 404 for a
     private station the caller may not see."""
-    until = end or datetime.now(UTC)
-    since = start or until - timedelta(hours=24)
     return list_readings(
         session,
         station_code=code,
         parameter=parameter,
-        start=since,
-        end=until,
+        start=start,
+        end=end,
+        now=datetime.now(UTC),
         scope=StationScope.for_principal(principal),
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, text
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, inspect, text
 
 
 def alembic_config(url: str) -> Config:
@@ -18,6 +20,40 @@ def alembic_config(url: str) -> Config:
 
 def upgrade_to_head(url: str) -> None:
     command.upgrade(alembic_config(url), "head")
+
+
+class SchemaNotCurrent(Exception):
+    """The database is not at the newest migration: the code and the tables disagree."""
+
+
+@cache
+def head_revision() -> str:
+    """The newest migration this code ships."""
+    head = ScriptDirectory.from_config(alembic_config("")).get_current_head()
+    assert head is not None
+    return head
+
+
+def schema_problem(connection: Connection) -> str | None:
+    """Why the database's schema does not fit this code, or None when it is at head."""
+    current = None
+    if inspect(connection).has_table("alembic_version"):
+        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    if current == head_revision():
+        return None
+    found = f"at revision {current}" if current else "empty (no dustwatch tables)"
+    return (
+        f"the database schema is {found}, not at {head_revision()}: "
+        "run `dustwatch migrate` first"
+    )
+
+
+def ensure_schema_current(engine: Engine) -> None:
+    """Raises SchemaNotCurrent unless the database is at the newest migration."""
+    with engine.connect() as connection:
+        problem = schema_problem(connection)
+    if problem is not None:
+        raise SchemaNotCurrent(problem)
 
 
 def check_no_drift(url: str) -> None:

@@ -22,7 +22,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.kit.errors import InvalidInput
-from core.kit.time import floor_hour
+from core.kit.text import storable_text
+from core.kit.time import floor_hour, to_utc
 from core.models import (
     HourlyAggregate,
     LatestReading,
@@ -76,17 +77,22 @@ class _Rejections:
     def add(
         self, message: IncomingMessage, station_code: str | None, payload: str, reason: str
     ) -> None:
-        self._session.add(
-            RejectedMessage(
-                received_at=message.received_at,
-                topic=message.topic[:300],
-                station_code=station_code,
-                payload=payload[:KEPT_PAYLOAD_CHARS],
-                reason=reason,
-            )
-        )
+        self._session.add(rejected_message(message, station_code, payload, reason))
         self._outcome.rejected += 1
         self._outcome.rejections.append(reason)
+
+
+def rejected_message(
+    message: IncomingMessage, station_code: str | None, payload: str, reason: str
+) -> RejectedMessage:
+    """A rejection as it can be stored: text from outside cut to size and made storable."""
+    return RejectedMessage(
+        received_at=message.received_at,
+        topic=storable_text(message.topic[:300]),
+        station_code=storable_text(station_code) if station_code is not None else None,
+        payload=storable_text(payload[:KEPT_PAYLOAD_CHARS]),
+        reason=storable_text(reason[:KEPT_PAYLOAD_CHARS]),
+    )
 
 
 def station_code_from_topic(topic: str, *, topic_prefix: str) -> str | None:
@@ -192,7 +198,7 @@ def parse_reading(item: Any, *, station_id: int, now: datetime) -> NewReading:
         )
     value = Decimal(repr(payload.value))
     _check_range(parameter, value)
-    moment = payload.time.astimezone(UTC)
+    moment = to_utc(payload.time)
     if moment > now + MAX_FUTURE_SKEW:
         raise InvalidInput(f"time {payload.time.isoformat()} is in the future")
     if moment < EARLIEST_TIME:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.kit.time import TimeWithOffset
 
 
 class ReadingPayload(BaseModel):
@@ -14,7 +16,7 @@ class ReadingPayload(BaseModel):
 
     parameter: str = Field(max_length=32)
     value: float = Field(strict=True, allow_inf_nan=False)
-    time: AwareDatetime
+    time: TimeWithOffset
     unit: str | None = Field(default=None, max_length=16)
 
 

@@ -95,7 +95,7 @@ def test_station_codes_are_unique_regardless_of_case(
     assert client.post("/stations", json=station, headers=staff).status_code == 201
     again = client.post("/stations", json=station | {"code": code}, headers=staff)
     assert again.status_code == 409
-    assert again.json() == {"detail": f"station {code!r} already exists"}
+    assert again.json() == {"error": "conflict", "detail": f"station {code!r} already exists"}
     assert client.get(f"/stations/{code.upper()}").json()["code"] == "npl-v09"
 
 
@@ -117,7 +117,8 @@ def test_invalid_station_is_refused_with_the_field_named(
 ) -> None:
     response = client.post("/stations", json=station | change, headers=staff)
     assert response.status_code == 422
-    assert field in json.dumps(response.json()["detail"])
+    assert response.json()["error"] == "validation_error"
+    assert field in json.dumps(response.json())
 
 
 def test_factory_station_is_private_by_default(
@@ -180,7 +181,7 @@ def test_bad_reading_queries_get_a_clear_4xx(
 def test_unknown_station_is_404(client: TestClient) -> None:
     response = client.get("/stations/nowhere/readings")
     assert response.status_code == 404
-    assert response.json() == {"detail": "no station 'nowhere'"}
+    assert response.json() == {"error": "not_found", "detail": "no station 'nowhere'"}
 
 
 def test_status_shows_latest_values_average_band_and_advice(

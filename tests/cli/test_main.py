@@ -142,3 +142,16 @@ def test_an_unreachable_database_gives_a_clear_message(tmp_path: Path) -> None:
     assert "Cannot use the database at" in output
     assert "secret-pw" not in output
     assert "Traceback" not in output
+
+
+def test_serve_without_migrating_an_empty_database_refuses_to_start(tmp_path: Path) -> None:
+    port = free_port()
+    process = dustwatch(
+        "serve", "--no-migrate", "--port", str(port), "--mqtt-port", str(free_port()), cwd=tmp_path
+    )
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 2, output
+    assert "run `dustwatch migrate` first" in output
+    assert "empty" in output
+    assert "Traceback" not in output
+    assert len(output.strip().splitlines()) == 1, output

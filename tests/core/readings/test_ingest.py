@@ -198,6 +198,7 @@ def test_list_readings_filters_by_parameter_and_half_open_range(session: Session
         parameter="pm10",
         start=start,
         end=start + timedelta(hours=1),
+        now=start + timedelta(hours=1),
         scope=PUBLIC_SCOPE,
     )
     assert [(r.parameter, r.value, r.unit) for r in found] == [("pm10", 1.0, "ug/m3")]
@@ -213,6 +214,7 @@ def test_private_station_readings_are_hidden_from_the_public(session: Session) -
             parameter=None,
             start=start,
             end=start + timedelta(hours=1),
+            now=start + timedelta(hours=1),
             scope=PUBLIC_SCOPE,
         )
     assert (
@@ -222,6 +224,7 @@ def test_private_station_readings_are_hidden_from_the_public(session: Session) -
             parameter=None,
             start=start,
             end=start + timedelta(hours=1),
+            now=start + timedelta(hours=1),
             scope=EVERYTHING,
         )
         == []
@@ -251,6 +254,7 @@ def test_bad_reading_range_is_refused(
             parameter=None,
             start=start,
             end=end,
+            now=datetime(2026, 11, 22, tzinfo=UTC),
             scope=EVERYTHING,
         )
 

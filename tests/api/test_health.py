@@ -1,0 +1,75 @@
+"""/health says what is wrong: a schema behind the code, a stalled ingest writer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from core.kit.db import make_engine
+from core.kit.schema import head_revision
+from tests.api.conftest import Api, make_api
+from tests.conftest import PostgresDatabases
+
+
+@pytest.fixture
+def empty_engine(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if backend == "postgresql":
+        postgres: PostgresDatabases = request.getfixturevalue("postgres")
+        url = postgres.create(migrated=False)
+    else:
+        url = f"sqlite:///{tmp_path / 'empty.db'}"
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def test_a_migrated_database_is_healthy(api: Api) -> None:
+    response = api.client.get("/health")
+    assert response.status_code == 200
+    assert response.json() | {"components": []} == {
+        "status": "ok",
+        "database": "ok",
+        "database_schema": "current",
+        "components": [],
+        "problems": [],
+    }
+
+
+def test_a_database_without_the_schema_is_not_ready(empty_engine: Engine) -> None:
+    for api in make_api(empty_engine):
+        response = api.client.get("/health")
+        assert response.status_code == 503
+        body = response.json()
+        assert (body["status"], body["database_schema"]) == ("degraded", "not current")
+        assert body["problems"] == [
+            f"the database schema is empty (no dustwatch tables), not at {head_revision()}: "
+            "run `dustwatch migrate` first"
+        ]
+
+
+def test_a_stalled_component_makes_health_degraded(api: Api) -> None:
+    health = api.client.app.state.health  # type: ignore[attr-defined]
+    long_ago = datetime.now(UTC) - timedelta(minutes=10)
+    health.beat("ingest", waiting=0, last_progress=long_ago, stall_after=60, backlog=0)
+    assert api.client.get("/health").status_code == 200  # idle for long is fine
+
+    health.beat("ingest", waiting=7, last_progress=datetime.now(UTC), stall_after=60, backlog=7)
+    assert api.client.get("/health").status_code == 200  # busy and moving is fine
+
+    health.beat("ingest", waiting=7, last_progress=long_ago, stall_after=60, backlog=7)
+    response = api.client.get("/health")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["problems"][0].startswith("ingest: 7 waiting, no progress since")
+    assert body["components"][0] | {"last_beat": None} == {
+        "name": "ingest",
+        "last_beat": None,
+        "stalled": True,
+        "waiting": 7,
+        "detail": {"backlog": 7},
+    }
