@@ -6,7 +6,17 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.routers import alerts, api_keys, audit, auth, health, organisations, stations, users
+from api.routers import (
+    alerts,
+    api_keys,
+    audit,
+    auth,
+    health,
+    mqtt_credentials,
+    organisations,
+    stations,
+    users,
+)
 from api.routers import status as status_router
 from core.kit.errors import (
     Conflict,
@@ -50,6 +60,7 @@ def create_app(
         users,
         api_keys,
         audit,
+        mqtt_credentials,
     ):
         app.include_router(module.router)
     return app
