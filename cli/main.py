@@ -99,11 +99,13 @@ def _run(
     publisher = None
     try:
         if demo_interval is not None:
+            from cli.demo.devices import issue_demo_device_passwords
             from cli.demo.people import ensure_demo
             from cli.demo.publisher import DemoPublisher
 
             with runtime.session_factory.begin() as session:
                 accounts = ensure_demo(session)
+                device_passwords = issue_demo_device_passwords(session)
             _print_demo_accounts(accounts, base=f"http://{settings.api.host}:{settings.api.port}")
             host, port = settings.mqtt.embedded_host, settings.mqtt.embedded_port
             if not settings.mqtt.embedded:
@@ -116,6 +118,7 @@ def _run(
                 port=port,
                 topic_prefix=settings.mqtt.topic_prefix,
                 interval=demo_interval,
+                passwords=device_passwords,
             )
             publisher.start()
         base = f"http://{settings.api.host}:{settings.api.port}"
