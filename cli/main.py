@@ -1,4 +1,4 @@
-"""`dustwatch serve | demo | migrate | orgs … | users …`."""
+"""`dustwatch serve | demo | migrate | orgs … | users … | mqtt-credentials …`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import OperationalError
 
 from cli.accounts import orgs_app, users_app
+from cli.mqtt_credentials import mqtt_credentials_app
 from core.kit.ports import PortInUse, ensure_port_free
 from core.kit.schema import upgrade_to_head
 from core.settings import Settings
@@ -29,6 +30,7 @@ app = typer.Typer(
 )
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(users_app, name="users")
+app.add_typer(mqtt_credentials_app, name="mqtt-credentials")
 console = Console()
 
 HostOption = Annotated[str | None, typer.Option(help="HTTP address (DUSTWATCH_API__HOST).")]

@@ -155,6 +155,36 @@ class Mosquitto:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
+def connect_answer(
+    port: int,
+    *,
+    username: str | None,
+    password: str | None,
+    client_id: str | None = None,
+    protocol: mqtt.MQTTProtocolVersion = mqtt.MQTTv311,
+) -> mqtt.ReasonCode:
+    """A broker's answer to a CONNECT with a clean session; the client then disconnects.
+
+    The client id is the user name unless given, as a real device's is.
+    """
+    answers: list[mqtt.ReasonCode] = []
+    client = mqtt.Client(
+        callback_api_version=CallbackAPIVersion.VERSION2,
+        client_id=(username or "") if client_id is None else client_id,
+        protocol=protocol,
+    )
+    if username is not None:
+        client.username_pw_set(username, password)
+    client.on_connect = lambda _c, _u, _f, reason, _p: answers.append(reason)
+    client.on_disconnect = lambda _c, _u, _f, reason, _p: answers.append(reason)
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    wait_for(lambda: answers, what="the broker's answer")
+    client.disconnect()
+    client.loop_stop()
+    return answers[0]
+
+
 class Device:
     """A sensor publishing with paho over QoS 1, as a volunteer's device would."""
 

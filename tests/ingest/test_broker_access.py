@@ -28,7 +28,7 @@ from core.models import Reading, Station
 from core.settings import DatabaseSettings, MqttSettings, SchedulerSettings, Settings
 from tests.conftest import PostgresDatabases
 from tests.factories import make_station
-from tests.support import Device, Mosquitto, wait_for
+from tests.support import Device, Mosquitto, connect_answer, wait_for
 
 PREFIX = "dustwatch/v1"
 ADMIN = system_principal("test")
@@ -126,25 +126,11 @@ def readings(count: int, *, first: int = 0) -> list[list[dict[str, object]]]:
     ]
 
 
-def connect_answer(
-    broker: Mosquitto, *, username: str | None, password: str | None, client_id: str = ""
+def mosquitto_answer(
+    broker: Mosquitto, *, username: str | None, password: str | None
 ) -> mqtt.ReasonCode:
-    """Mosquitto's answer to a CONNECT (MQTT 5, clean start), after which it disconnects."""
-    answers: list[mqtt.ReasonCode] = []
-    client = mqtt.Client(
-        callback_api_version=CallbackAPIVersion.VERSION2,
-        client_id=client_id,
-        protocol=mqtt.MQTTv5,
-    )
-    if username is not None:
-        client.username_pw_set(username, password)
-    client.on_connect = lambda _c, _u, _f, reason, _p: answers.append(reason)
-    client.connect("127.0.0.1", broker.port, clean_start=True)
-    client.loop_start()
-    wait_for(lambda: answers, what="the broker's answer")
-    client.disconnect()
-    client.loop_stop()
-    return answers[0]
+    """Mosquitto's answer to a device's MQTT 5 CONNECT."""
+    return connect_answer(broker.port, username=username, password=password, protocol=mqtt.MQTTv5)
 
 
 def test_a_device_publishes_as_itself_only(deployment: Deployment) -> None:
@@ -191,8 +177,8 @@ def test_a_device_reads_nothing_not_even_its_own_topic(deployment: Deployment) -
 
 
 def test_wrong_unknown_or_missing_credentials_are_refused(deployment: Deployment) -> None:
-    ok = connect_answer(deployment.broker, username="npl-a", password=deployment.passwords["npl-a"])
-    assert not ok.is_failure
+    right = deployment.passwords["npl-a"]
+    assert not mosquitto_answer(deployment.broker, username="npl-a", password=right).is_failure
     for username, password in [
         ("npl-a", "guess"),
         ("npl-a", deployment.passwords["npl-b"]),
@@ -200,7 +186,7 @@ def test_wrong_unknown_or_missing_credentials_are_refused(deployment: Deployment
         (INGEST_USER, deployment.passwords["npl-a"]),
         (None, None),
     ]:
-        answer = connect_answer(deployment.broker, username=username, password=password)
+        answer = mosquitto_answer(deployment.broker, username=username, password=password)
         assert answer.is_failure, (username, answer)
 
 
@@ -208,18 +194,18 @@ def test_a_revoked_credential_is_refused_once_the_files_are_written_again(
     deployment: Deployment,
 ) -> None:
     password = deployment.passwords["npl-a"]
-    assert not connect_answer(deployment.broker, username="npl-a", password=password).is_failure
+    assert not mosquitto_answer(deployment.broker, username="npl-a", password=password).is_failure
     with Session(deployment.engine) as session, session.begin():
         revoke_credential(session, actor=ADMIN, code="npl-a", now=datetime.now(UTC))
     deployment.files()
     deployment.broker.reload()
 
     def refused() -> bool:
-        return connect_answer(deployment.broker, username="npl-a", password=password).is_failure
+        return mosquitto_answer(deployment.broker, username="npl-a", password=password).is_failure
 
     wait_for(refused, what="the broker to refuse the revoked credential")
     other = deployment.passwords["npl-b"]
-    assert not connect_answer(deployment.broker, username="npl-b", password=other).is_failure
+    assert not mosquitto_answer(deployment.broker, username="npl-b", password=other).is_failure
 
 
 def test_a_device_cannot_erase_the_ingests_queue_with_its_client_id(

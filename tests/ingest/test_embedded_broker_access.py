@@ -25,7 +25,7 @@ from core.models import Reading, Station
 from core.settings import DatabaseSettings, MqttSettings, SchedulerSettings, Settings
 from ingest.broker import EmbeddedBroker
 from tests.factories import make_station
-from tests.support import Device, free_port, wait_for
+from tests.support import Device, connect_answer, free_port, wait_for
 
 PREFIX = "dustwatch/v1"
 ADMIN = system_principal("test")
@@ -92,33 +92,6 @@ def readings(count: int) -> list[list[dict[str, object]]]:
         [{"parameter": "pm10", "value": n + 1, "time": (START + timedelta(minutes=n)).isoformat()}]
         for n in range(count)
     ]
-
-
-def connect_answer(
-    port: int,
-    *,
-    username: str | None,
-    password: str | None,
-    client_id: str | None = None,
-    clean_session: bool = True,
-) -> mqtt.ReasonCode:
-    """The broker's answer to a CONNECT (MQTT 3.1.1); the client then disconnects."""
-    answers: list[mqtt.ReasonCode] = []
-    client = mqtt.Client(
-        callback_api_version=CallbackAPIVersion.VERSION2,
-        client_id=username or "" if client_id is None else client_id,
-        clean_session=clean_session,
-    )
-    if username is not None:
-        client.username_pw_set(username, password)
-    client.on_connect = lambda _c, _u, _f, reason, _p: answers.append(reason)
-    client.on_disconnect = lambda _c, _u, _f, reason, _p: answers.append(reason)
-    client.connect("127.0.0.1", port)
-    client.loop_start()
-    wait_for(lambda: answers, what="the broker's answer")
-    client.disconnect()
-    client.loop_stop()
-    return answers[0]
 
 
 def test_a_device_publishes_as_itself_only(village: Village, dustwatch: Runtime) -> None:
