@@ -17,7 +17,17 @@ from api.errors import (
     validation_detail,
 )
 from api.limits import RequestLimits
-from api.routers import alerts, api_keys, audit, auth, health, organisations, stations, users
+from api.routers import (
+    alerts,
+    api_keys,
+    audit,
+    auth,
+    health,
+    mqtt_credentials,
+    organisations,
+    stations,
+    users,
+)
 from api.routers import status as status_router
 from core.kit.errors import (
     Conflict,
@@ -65,6 +75,7 @@ def create_app(
         users,
         api_keys,
         audit,
+        mqtt_credentials,
     ):
         app.include_router(module.router)
     return app

@@ -1,4 +1,4 @@
-"""`dustwatch serve | demo | migrate | orgs … | users …`."""
+"""`dustwatch serve | demo | migrate | orgs … | users … | mqtt-credentials …`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import OperationalError
 
 from cli.accounts import orgs_app, users_app
+from cli.mqtt_credentials import mqtt_credentials_app
 from core.kit.ports import PortInUse, ensure_port_free
 from core.kit.schema import SchemaNotCurrent, upgrade_to_head
 from core.settings import Settings
@@ -29,6 +30,7 @@ app = typer.Typer(
 )
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(users_app, name="users")
+app.add_typer(mqtt_credentials_app, name="mqtt-credentials")
 console = Console()
 
 HostOption = Annotated[str | None, typer.Option(help="HTTP address (DUSTWATCH_API__HOST).")]
@@ -101,11 +103,13 @@ def _run(
     publisher = None
     try:
         if demo_interval is not None:
+            from cli.demo.devices import issue_demo_device_passwords
             from cli.demo.people import ensure_demo
             from cli.demo.publisher import DemoPublisher
 
             with runtime.session_factory.begin() as session:
                 accounts = ensure_demo(session)
+                device_passwords = issue_demo_device_passwords(session)
             _print_demo_accounts(accounts, base=f"http://{settings.api.host}:{settings.api.port}")
             host, port = settings.mqtt.embedded_host, settings.mqtt.embedded_port
             if not settings.mqtt.embedded:
@@ -118,6 +122,7 @@ def _run(
                 port=port,
                 topic_prefix=settings.mqtt.topic_prefix,
                 interval=demo_interval,
+                passwords=device_passwords,
             )
             publisher.start()
         base = f"http://{settings.api.host}:{settings.api.port}"

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import secrets
 
 from fastapi import FastAPI
 
 from alerts.scheduler import AlertScheduler
 from api.app import create_app
+from core.devices.credentials import verify_device
+from core.devices.topics import INGEST_USER
 from core.kit.db import make_engine, make_session_factory
 from core.kit.health import HealthRegistry
 from core.kit.schema import ensure_schema_current, upgrade_to_head
-from core.settings import Settings
+from core.settings import MqttSettings, Settings
 from ingest.broker import EmbeddedBroker
 from ingest.mqtt import MqttIngest
 
@@ -50,15 +53,12 @@ class Runtime:
                 upgrade_to_head(self.settings.db.url)
             else:
                 ensure_schema_current(self.engine)
-            if embedded_broker and ingest and self.settings.mqtt.embedded:
-                broker = EmbeddedBroker(
-                    host=self.settings.mqtt.embedded_host, port=self.settings.mqtt.embedded_port
-                )
-                broker.start()
-                self.broker = broker
+            mqtt = self.settings.mqtt
+            if embedded_broker and ingest and mqtt.embedded:
+                mqtt = self._start_embedded_broker()
             if ingest:
                 self.ingest = MqttIngest(
-                    settings=self.settings.mqtt,
+                    settings=mqtt,
                     session_factory=self.session_factory,
                     health=self.health,
                 )
@@ -73,6 +73,28 @@ class Runtime:
         except BaseException:
             self.stop()
             raise
+
+    def _start_embedded_broker(self) -> MqttSettings:
+        """Start the in-process broker; the ingest's settings to sign in to it as
+        `dustwatch-ingest` (its client id too) with a password made for this run."""
+        mqtt = self.settings.mqtt
+        password = secrets.token_urlsafe(24)
+        broker = EmbeddedBroker(
+            host=mqtt.embedded_host,
+            port=mqtt.embedded_port,
+            topic_prefix=mqtt.topic_prefix,
+            ingest_password=password,
+            check_device=self._check_device,
+        )
+        broker.start()
+        self.broker = broker
+        host = f"[{mqtt.embedded_host}]" if ":" in mqtt.embedded_host else mqtt.embedded_host
+        url = f"mqttv311://{INGEST_USER}:{password}@{host}:{mqtt.embedded_port}"
+        return mqtt.model_copy(update={"url": url, "client_id": INGEST_USER})
+
+    def _check_device(self, user: str, password: str) -> bool:
+        with self.session_factory() as session:
+            return verify_device(session, user=user, password=password)
 
     def stop(self) -> None:
         if self.scheduler is not None:

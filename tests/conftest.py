@@ -1,5 +1,6 @@
 """The harness: a migrated PostgreSQL database and a SQLite file for the run, each test in a
-rolled-back transaction; a throwaway Mosquitto and an embedded broker; free ports."""
+rolled-back transaction; a throwaway Mosquitto (dustwatch's embedded broker is started by
+the tests that use it, with the runtime's credentials)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.kit.db import make_engine
 from core.kit.schema import upgrade_to_head
-from ingest.broker import EmbeddedBroker
-from tests.support import Mosquitto, free_port
+from tests.support import Mosquitto
 
 PG_ADMIN_URL = os.environ.get(
     "DUSTWATCH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -140,14 +140,6 @@ def mosquitto() -> Iterator[Mosquitto]:
     broker = Mosquitto.create()
     yield broker
     broker.remove()
-
-
-@pytest.fixture(scope="session")
-def embedded_broker() -> Iterator[EmbeddedBroker]:
-    broker = EmbeddedBroker(host="127.0.0.1", port=free_port())
-    broker.start()
-    yield broker
-    broker.stop()
 
 
 @pytest.fixture

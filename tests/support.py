@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -21,6 +22,8 @@ from paho.mqtt.enums import CallbackAPIVersion
 from tests.factories import make_station  # noqa: F401  (re-exported for older tests)
 
 T = TypeVar("T")
+
+DEPLOY_MOSQUITTO = Path(__file__).resolve().parents[1] / "deploy" / "mosquitto"
 
 
 def free_port() -> int:
@@ -82,6 +85,41 @@ class Mosquitto:
         broker.start()
         return broker
 
+    @classmethod
+    def deployed(cls, *, password_file: str, acl_file: str) -> Mosquitto:
+        """Mosquitto as production runs it: the committed deploy/mosquitto/mosquitto.conf
+        with only its port, paths and log moved here, and the given password and ACL texts
+        (as `dustwatch mqtt-credentials write` renders them)."""
+        directory = Path(tempfile.mkdtemp(prefix="dustwatch-mosquitto-"))
+        directory.chmod(0o777)
+        broker = cls(port=free_port(), directory=directory)
+        broker.write_access(password_file=password_file, acl_file=acl_file)
+        moved = {
+            "listener": f"listener {broker.port} 127.0.0.1",
+            "password_file": f"password_file {directory}/passwd",
+            "acl_file": f"acl_file {directory}/acl",
+            "persistence_location": f"persistence_location {directory}/",
+            "log_dest": f"log_dest file {directory}/mosquitto.log",
+        }
+        committed = (DEPLOY_MOSQUITTO / "mosquitto.conf").read_text().splitlines()
+        lines = [moved.get(line.split(" ", 1)[0], line) for line in committed]
+        (directory / "mosquitto.conf").write_text("\n".join(lines) + "\n")
+        broker.start()
+        return broker
+
+    def write_access(self, *, password_file: str, acl_file: str) -> None:
+        """Replace the password and ACL files; `reload()` makes a running broker read them."""
+        for name, text in (("passwd", password_file), ("acl", acl_file)):
+            path = self.directory / name
+            path.write_text(text)
+            # Mosquitto reads these after dropping root to its own user.
+            path.chmod(0o644)
+
+    def reload(self) -> None:
+        """SIGHUP, as `docker compose kill -s HUP mqtt`: Mosquitto reads its files again."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGHUP)
+
     @property
     def url(self) -> str:
         return f"mqtt://127.0.0.1:{self.port}"
@@ -117,14 +155,55 @@ class Mosquitto:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
+def connect_answer(
+    port: int,
+    *,
+    username: str | None,
+    password: str | None,
+    client_id: str | None = None,
+    protocol: mqtt.MQTTProtocolVersion = mqtt.MQTTv311,
+) -> mqtt.ReasonCode:
+    """A broker's answer to a CONNECT with a clean session; the client then disconnects.
+
+    The client id is the user name unless given, as a real device's is.
+    """
+    answers: list[mqtt.ReasonCode] = []
+    client = mqtt.Client(
+        callback_api_version=CallbackAPIVersion.VERSION2,
+        client_id=(username or "") if client_id is None else client_id,
+        protocol=protocol,
+    )
+    if username is not None:
+        client.username_pw_set(username, password)
+    client.on_connect = lambda _c, _u, _f, reason, _p: answers.append(reason)
+    client.on_disconnect = lambda _c, _u, _f, reason, _p: answers.append(reason)
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    wait_for(lambda: answers, what="the broker's answer")
+    client.disconnect()
+    client.loop_stop()
+    return answers[0]
+
+
 class Device:
     """A sensor publishing with paho over QoS 1, as a volunteer's device would."""
 
-    def __init__(self, *, host: str, port: int) -> None:
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        username: str | None = None,
+        password: str | None = None,
+        client_id: str | None = None,
+    ) -> None:
+        """With `username`, it signs in as a real device does: client id = user name."""
         self.client = mqtt.Client(
             callback_api_version=CallbackAPIVersion.VERSION2,
-            client_id=f"device-{uuid.uuid4().hex[:8]}",
+            client_id=client_id or username or f"device-{uuid.uuid4().hex[:8]}",
         )
+        if username is not None:
+            self.client.username_pw_set(username, password)
         self.client.connect(host, port)
         self.client.loop_start()
 

@@ -1,11 +1,14 @@
-"""Publishes the simulated Na Phra Lan stations over MQTT, like real devices would."""
+"""Publishes the simulated Na Phra Lan stations over MQTT, like real devices would: one
+client per station, signed in with its station code (also its client id) and password."""
 
 from __future__ import annotations
 
 import json
 import logging
 import threading
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -27,42 +30,79 @@ def _readings(demo: DemoStation, moments: list[datetime]) -> list[dict[str, obje
     ]
 
 
+class _Device:
+    """One simulated station's MQTT client, reconnecting by itself."""
+
+    def __init__(self, *, code: str, password: str, host: str, port: int) -> None:
+        self.code = code
+        self.client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, client_id=code)
+        self.client.username_pw_set(code, password)
+        self.client.reconnect_delay_set(min_delay=1, max_delay=10)
+        self.connected = threading.Event()
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = lambda *_args: self.connected.clear()
+        self.client.connect_async(host, port)
+
+    def _on_connect(
+        self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any
+    ) -> None:
+        if reason.is_failure:
+            log.warning("demo: the broker refused device %s: %s", self.code, reason)
+            return
+        self.connected.set()
+
+
 class DemoPublisher:
     """First publishes the last 26 hours (so 24-hour averages are complete at once), then
-    a reading per station every `interval` seconds until stopped."""
+    a reading per station every `interval` seconds until stopped.
 
-    def __init__(self, *, host: str, port: int, topic_prefix: str, interval: float) -> None:
+    `passwords` maps each demo station's code to its MQTT password.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        topic_prefix: str,
+        interval: float,
+        passwords: Mapping[str, str],
+    ) -> None:
         self._topic_prefix = topic_prefix
         self._interval = interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="demo-publisher", daemon=True)
-        self._client = mqtt.Client(
-            callback_api_version=CallbackAPIVersion.VERSION2, client_id="dustwatch-demo"
-        )
-        self._client.reconnect_delay_set(min_delay=1, max_delay=10)
-        self._connected = threading.Event()
-        self._client.on_connect = lambda *_args: self._connected.set()
-        self._client.on_disconnect = lambda *_args: self._connected.clear()
-        self._client.connect_async(host, port)
+        self._devices = {
+            demo.station.code: _Device(
+                code=demo.station.code,
+                password=passwords[demo.station.code],
+                host=host,
+                port=port,
+            )
+            for demo in DEMO_STATIONS
+        }
 
     def start(self) -> None:
-        self._client.loop_start()
+        for device in self._devices.values():
+            device.client.loop_start()
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=10)
-        self._client.disconnect()
-        self._client.loop_stop()
+        for device in self._devices.values():
+            device.client.disconnect()
+            device.client.loop_stop()
 
     def _publish(self, demo: DemoStation, moments: list[datetime]) -> None:
         """Publish with QoS 1, waiting out broker restarts like a patient device would."""
+        device = self._devices[demo.station.code]
         topic = f"{self._topic_prefix}/readings/{demo.station.code}"
         payload = json.dumps(_readings(demo, moments))
         while not self._stop.is_set():
-            if not self._connected.wait(timeout=1):
+            if not device.connected.wait(timeout=1):
                 continue
-            info = self._client.publish(topic, payload, qos=1)
+            info = device.client.publish(topic, payload, qos=1)
             try:
                 info.wait_for_publish(timeout=30)
                 return

@@ -5,6 +5,7 @@ from core.models.account import AuthToken, Role, TokenKind, UserAccount
 from core.models.alert import Alert, AlertKind
 from core.models.api_key import ApiKey
 from core.models.audit import AuditEvent
+from core.models.mqtt_credential import MqttCredential
 from core.models.organisation import Organisation, OrganisationContact, StakeholderGroup
 from core.models.parameter import Parameter
 from core.models.reading import (
@@ -25,6 +26,7 @@ __all__ = [
     "AuthToken",
     "HourlyAggregate",
     "LatestReading",
+    "MqttCredential",
     "Organisation",
     "OrganisationContact",
     "Parameter",

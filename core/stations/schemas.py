@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.models import StationKind
+
+INGEST_USER = "dustwatch-ingest"
+"""The MQTT user name of the ingest; devices sign in with their station code, so no
+station may have this code (in any case)."""
 
 
 class StationCreate(BaseModel):
@@ -29,6 +33,13 @@ class StationCreate(BaseModel):
         default=None,
         description="Whether anyone may see its data; by default factory stations are private.",
     )
+
+    @field_validator("code")
+    @classmethod
+    def _not_the_ingest(cls, code: str) -> str:
+        if code.lower() == INGEST_USER:
+            raise ValueError(f"{INGEST_USER!r} is reserved for dustwatch's own MQTT ingest")
+        return code
 
 
 class StationUpdate(BaseModel):

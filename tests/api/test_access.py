@@ -20,6 +20,7 @@ from core.access.principal import system_principal
 from core.accounts.api_keys import create_api_key
 from core.accounts.schemas import ApiKeyCreate
 from core.alerts.service import evaluate_24h_exceedances
+from core.devices.credentials import issue_credential
 from core.models import Role, StakeholderGroup, StationKind
 from core.readings.ingest import IncomingMessage, ingest_messages
 from tests.api.conftest import Api, make_api
@@ -159,6 +160,11 @@ TABLE: tuple[Row, ...] = (
         name="organisation",
     ),
     Row("DELETE", "/api-keys/{key_id}", {"operator_a", *MANAGERS}),
+    Row("POST", "/stations/{code}/mqtt-credential", {"volunteer", *MANAGERS}, name="kept"),
+    Row("POST", "/stations/{code}/mqtt-credential", MANAGERS, name="not kept"),
+    Row("POST", "/stations/{code}/mqtt-credential", {"operator_a", *MANAGERS}, name="A"),
+    Row("DELETE", "/stations/{code}/mqtt-credential", {"operator_a", *MANAGERS}, name="A"),
+    Row("DELETE", "/stations/{code}/mqtt-credential", {"volunteer", *MANAGERS}, name="kept"),
     Row("GET", "/audit", MANAGERS),
     Row("POST", "/auth/token", ALL, form={"username": "{volunteer_email}", "password": "{pw}"}),
     Row("POST", "/auth/refresh", ALL, {"refresh_token": "{refresh_token}"}),
@@ -188,6 +194,11 @@ CONCRETE = {
     "PATCH /users/{user_id} admin": "/users/{admin_id}",
     "PATCH /users/{user_id} promote": "/users/{volunteer_id}",
     "DELETE /api-keys/{key_id}": "/api-keys/{key_a_id}",
+    "POST /stations/{code}/mqtt-credential kept": "/stations/{v_kept}/mqtt-credential",
+    "POST /stations/{code}/mqtt-credential not kept": "/stations/{v_other}/mqtt-credential",
+    "POST /stations/{code}/mqtt-credential A": "/stations/{f_a}/mqtt-credential",
+    "DELETE /stations/{code}/mqtt-credential A": "/stations/{f_a}/mqtt-credential",
+    "DELETE /stations/{code}/mqtt-credential kept": "/stations/{v_kept}/mqtt-credential",
 }
 
 
@@ -247,13 +258,16 @@ def build_world(api: Api) -> World:
     f_a = make_station(s, code="f-a", organisation_id=factory_a.id, **private)
     f_b = make_station(s, code="f-b", organisation_id=factory_b.id, **private)
     keep(s, users["volunteer"], v_kept)
-    publish_a_day_over_the_limit(api, ["v-kept", "f-a", "f-b"], datetime.now(UTC))
+    now = datetime.now(UTC)
+    publish_a_day_over_the_limit(api, ["v-kept", "f-a", "f-b"], now)
     key = create_api_key(
         s,
         actor=system_principal("test"),
         data=ApiKeyCreate(name="A's logger", station_code=f_a.code),
         now=datetime.now(UTC),
     )
+    for station in (f_a, v_kept):
+        issue_credential(s, actor=system_principal("test"), code=station.code, now=now)
     world = World(
         values={
             "org_community": str(community.id),

@@ -1,93 +1,242 @@
-"""The shipped Mosquitto ACL: a device publishes only as its own station, the ingest reads all."""
+"""Mosquitto as production runs it: the committed mosquitto.conf with the password and ACL
+files that `dustwatch mqtt-credentials write` generates from the stations table. A device
+publishes only as itself, reads nothing, cannot sign in with a wrong or revoked password,
+and cannot erase the ingest's queued readings by borrowing its client id."""
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
+import secrets
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
-from tests.support import Mosquitto, wait_for
+from cli.runtime import Runtime
+from core.access.principal import system_principal
+from core.devices.credentials import issue_credential, mosquitto_files, revoke_credential
+from core.devices.topics import INGEST_USER
+from core.kit.db import make_engine
+from core.models import Reading, Station
+from core.settings import DatabaseSettings, MqttSettings, SchedulerSettings, Settings
+from tests.conftest import PostgresDatabases
+from tests.factories import make_station
+from tests.support import Device, Mosquitto, connect_answer, wait_for
 
-ACL = Path(__file__).resolve().parents[2] / "deploy" / "mosquitto" / "acl"
-USERS = {"dustwatch-ingest": "ingest-secret", "npl-v01": "device-one", "npl-v02": "device-two"}
+PREFIX = "dustwatch/v1"
+ADMIN = system_principal("test")
+START = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=1)
+
+
+@dataclass
+class Deployment:
+    broker: Mosquitto
+    engine: Engine
+    settings: Settings
+    ingest_password: str
+    passwords: dict[str, str] = field(default_factory=dict)
+    """Station code -> its device's MQTT password."""
+
+    def files(self) -> None:
+        """Write the broker's files from the database, as `mqtt-credentials write` does."""
+        with Session(self.engine) as session:
+            files = mosquitto_files(session, ingest_password=self.ingest_password, prefix=PREFIX)
+        self.broker.write_access(password_file=files.password_file, acl_file=files.acl_file)
+
+    def device(self, code: str, **options: Any) -> Device:
+        return Device(
+            host="127.0.0.1",
+            port=self.broker.port,
+            username=code,
+            password=self.passwords[code],
+            **options,
+        )
+
+    def stored(self, code: str) -> int:
+        with self.engine.connect() as connection:
+            count = connection.scalar(
+                select(func.count())
+                .select_from(Reading)
+                .join(Station, Station.id == Reading.station_id)
+                .where(Station.code == code)
+            )
+        return int(count or 0)
+
+    @contextmanager
+    def ingest(self) -> Iterator[None]:
+        """dustwatch's ingest as production configures it: user and client id
+        `dustwatch-ingest`, MQTT 5 with a persistent session."""
+        runtime = Runtime(self.settings)
+        runtime.start(migrate=False, scheduler=False)
+        try:
+            assert runtime.ingest is not None
+            assert runtime.ingest.wait_until_subscribed(15), "the ingest did not subscribe"
+            yield
+        finally:
+            runtime.stop()
 
 
 @pytest.fixture
-def secured_broker() -> Iterator[Mosquitto]:
-    """A throwaway Mosquitto with passwords and the repository's ACL file."""
-    if shutil.which("mosquitto_passwd") is None:
-        pytest.fail("mosquitto_passwd is needed (it ships with the mosquitto package)")
-    broker = Mosquitto.create()
-    broker.stop()
-    passwords = broker.directory / "passwd"
-    for user, password in USERS.items():
-        create = ["-c"] if not passwords.exists() else []
-        command = ["mosquitto_passwd", *create, "-b", str(passwords), user, password]
-        subprocess.run(command, check=True)
-    passwords.chmod(0o644)
-    config = broker.directory / "mosquitto.conf"
-    # Mosquitto reads these after dropping root, so they live in its own directory.
-    acl = broker.directory / "acl"
-    shutil.copyfile(ACL, acl)
-    acl.chmod(0o644)
-    config.write_text(
-        config.read_text().replace("allow_anonymous true", "allow_anonymous false")
-        + f"password_file {passwords}\nacl_file {acl}\n"
+def deployment(postgres: PostgresDatabases) -> Iterator[Deployment]:
+    """Stations npl-a and npl-b with credentials, Mosquitto with the generated files."""
+    url = postgres.create()
+    engine = make_engine(url)
+    passwords = {}
+    with Session(engine) as session, session.begin():
+        for code in ("npl-a", "npl-b"):
+            make_station(session, code=code)
+            issued = issue_credential(session, actor=ADMIN, code=code, now=datetime.now(UTC))
+            passwords[code] = issued.password
+    ingest_password = secrets.token_urlsafe(16)
+    with Session(engine) as session:
+        files = mosquitto_files(session, ingest_password=ingest_password, prefix=PREFIX)
+    broker = Mosquitto.deployed(password_file=files.password_file, acl_file=files.acl_file)
+    settings = Settings(
+        db=DatabaseSettings(url=url),
+        mqtt=MqttSettings(
+            url=f"mqtt://{INGEST_USER}:{ingest_password}@127.0.0.1:{broker.port}",
+            topic_prefix=PREFIX,
+            batch_size=50,
+        ),
+        scheduler=SchedulerSettings(enabled=False),
     )
-    broker.start()
-    yield broker
+    yield Deployment(broker, engine, settings, ingest_password, passwords)
     broker.remove()
+    engine.dispose()
 
 
-def connect(broker: Mosquitto, user: str, password: str) -> mqtt.Client:
-    client = mqtt.Client(
+def readings(count: int, *, first: int = 0) -> list[list[dict[str, object]]]:
+    """`count` messages of one pm10 reading each, a minute apart."""
+    return [
+        [
+            {
+                "parameter": "pm10",
+                "value": n + 1,
+                "time": (START + timedelta(minutes=n)).isoformat(),
+            }
+        ]
+        for n in range(first, first + count)
+    ]
+
+
+def mosquitto_answer(
+    broker: Mosquitto, *, username: str | None, password: str | None
+) -> mqtt.ReasonCode:
+    """Mosquitto's answer to a device's MQTT 5 CONNECT."""
+    return connect_answer(broker.port, username=username, password=password, protocol=mqtt.MQTTv5)
+
+
+def test_a_device_publishes_as_itself_only(deployment: Deployment) -> None:
+    with deployment.ingest():
+        device = deployment.device("npl-a")
+        # Another station's topic first: Mosquitto keeps one client's order, so had it
+        # been allowed, that reading would be stored before the device's own.
+        for payload in readings(1):
+            device.publish(f"{PREFIX}/readings/npl-b", payload)
+            device.publish(f"{PREFIX}/readings/npl-a", payload)
+        device.close()
+        wait_for(lambda: deployment.stored("npl-a") == 1, what="the device's own reading")
+    assert deployment.stored("npl-b") == 0
+
+
+def test_a_device_reads_nothing_not_even_its_own_topic(deployment: Deployment) -> None:
+    received: list[str] = []
+    answered = threading.Event()
+    snoop = mqtt.Client(
         callback_api_version=CallbackAPIVersion.VERSION2,
-        client_id=f"acl-{user}",
+        client_id="npl-a",
         protocol=mqtt.MQTTv5,
     )
-    client.username_pw_set(user, password)
-    client.connect("127.0.0.1", broker.port)
-    client.loop_start()
-    return client
+    snoop.username_pw_set("npl-a", deployment.passwords["npl-a"])
+    snoop.on_message = lambda _c, _u, message: received.append(message.topic)
+    snoop.on_subscribe = lambda *_args: answered.set()
+    snoop.connect("127.0.0.1", deployment.broker.port)
+    snoop.loop_start()
+    snoop.subscribe([("#", 1), (f"{PREFIX}/readings/+", 1), (f"{PREFIX}/readings/npl-a", 1)])
+    assert answered.wait(10)
+
+    with deployment.ingest():
+        for topic in ("npl-b", "npl-a"):
+            device = deployment.device(topic)
+            device.publish(f"{PREFIX}/readings/{topic}", readings(1)[0])
+            device.close()
+        wait_for(
+            lambda: deployment.stored("npl-a") == deployment.stored("npl-b") == 1,
+            what="both readings stored, so both went through the broker",
+        )
+    snoop.disconnect()
+    snoop.loop_stop()
+    assert received == []
 
 
-def test_device_may_publish_its_own_readings_only(secured_broker: Mosquitto) -> None:
-    received: list[str] = []
-    subscribed = threading.Event()
-    ingest = connect(secured_broker, "dustwatch-ingest", USERS["dustwatch-ingest"])
-    ingest.on_message = lambda _c, _u, message: received.append(message.topic)
-    ingest.on_subscribe = lambda *_args: subscribed.set()
-    ingest.subscribe("dustwatch/v1/readings/+", qos=1)
-    assert subscribed.wait(10)
-
-    device = connect(secured_broker, "npl-v01", USERS["npl-v01"])
-    body = json.dumps({"parameter": "pm10", "value": 1, "time": datetime.now(UTC).isoformat()})
-    # Another station's topic first: the broker keeps one client's order, so had it been
-    # allowed, it would arrive before the device's own reading.
-    device.publish("dustwatch/v1/readings/npl-v02", body, qos=1).wait_for_publish(10)
-    device.publish("dustwatch/v1/readings/npl-v01", body, qos=1).wait_for_publish(10)
-
-    wait_for(lambda: received, what="the device's own reading")
-    assert received == ["dustwatch/v1/readings/npl-v01"]
-    device.disconnect()
-    ingest.disconnect()
+def test_wrong_unknown_or_missing_credentials_are_refused(deployment: Deployment) -> None:
+    right = deployment.passwords["npl-a"]
+    assert not mosquitto_answer(deployment.broker, username="npl-a", password=right).is_failure
+    for username, password in [
+        ("npl-a", "guess"),
+        ("npl-a", deployment.passwords["npl-b"]),
+        ("npl-z", "guess"),
+        (INGEST_USER, deployment.passwords["npl-a"]),
+        (None, None),
+    ]:
+        answer = mosquitto_answer(deployment.broker, username=username, password=password)
+        assert answer.is_failure, (username, answer)
 
 
-def test_wrong_password_is_refused(secured_broker: Mosquitto) -> None:
-    answers: list[bool] = []
-    client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
-    client.username_pw_set("npl-v01", "guess")
-    client.on_connect = lambda _c, _u, _f, reason, _p: answers.append(reason.is_failure)
-    client.connect("127.0.0.1", secured_broker.port)
-    client.loop_start()
-    wait_for(lambda: answers, what="the broker's answer")
-    client.loop_stop()
-    assert answers == [True]
+def test_a_revoked_credential_is_refused_once_the_files_are_written_again(
+    deployment: Deployment,
+) -> None:
+    password = deployment.passwords["npl-a"]
+    assert not mosquitto_answer(deployment.broker, username="npl-a", password=password).is_failure
+    with Session(deployment.engine) as session, session.begin():
+        revoke_credential(session, actor=ADMIN, code="npl-a", now=datetime.now(UTC))
+    deployment.files()
+    deployment.broker.reload()
+
+    def refused() -> bool:
+        return mosquitto_answer(deployment.broker, username="npl-a", password=password).is_failure
+
+    wait_for(refused, what="the broker to refuse the revoked credential")
+    other = deployment.passwords["npl-b"]
+    assert not mosquitto_answer(deployment.broker, username="npl-b", password=other).is_failure
+
+
+def test_a_device_cannot_erase_the_ingests_queue_with_its_client_id(
+    deployment: Deployment,
+) -> None:
+    with deployment.ingest():
+        pass  # subscribed once: Mosquitto keeps the session and queues for it
+
+    device = deployment.device("npl-a")
+    for payload in readings(100):
+        device.publish(f"{PREFIX}/readings/npl-a", payload)
+    device.close()
+
+    # Valid credentials, the ingest's client id, a clean start and no session expiry:
+    # without the client id bound to the user name, this discards the ingest's session.
+    forger = mqtt.Client(
+        callback_api_version=CallbackAPIVersion.VERSION2,
+        client_id=deployment.settings.mqtt.client_id,
+        protocol=mqtt.MQTTv5,
+    )
+    forger.username_pw_set("npl-b", deployment.passwords["npl-b"])
+    answers: list[mqtt.ReasonCode] = []
+    forger.on_connect = lambda _c, _u, _f, reason, _p: answers.append(reason)
+    forger.connect("127.0.0.1", deployment.broker.port, clean_start=True)
+    forger.loop_start()
+    wait_for(lambda: answers, what="the forger's CONNACK")
+    forger.disconnect()
+    forger.loop_stop()
+
+    with deployment.ingest():
+        with suppress(AssertionError):  # the count below says how many arrived
+            wait_for(lambda: deployment.stored("npl-a") == 100, timeout=20, what="100 readings")
+        stored = deployment.stored("npl-a")
+    assert stored == 100, f"{stored} of 100 queued readings stored"

@@ -1,0 +1,51 @@
+"""The topic rule, as a table: a device writes its own readings topic only, the ingest reads
+readings only, nobody anything else."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.devices.topics import INGEST_USER, may_publish, may_subscribe
+
+P = "dustwatch/v1"
+
+
+@pytest.mark.parametrize(
+    ("user", "topic", "allowed"),
+    [
+        ("npl-v01", f"{P}/readings/npl-v01", True),
+        ("npl-v01", f"{P}/readings/npl-v02", False),
+        ("npl-v01", f"{P}/readings/NPL-V01", False),
+        ("npl-v01", f"{P}/readings/npl-v01/extra", False),
+        ("npl-v01", "other/v1/readings/npl-v01", False),
+        ("npl-v01", "npl-v01", False),
+        (INGEST_USER, f"{P}/readings/{INGEST_USER}", False),
+        (INGEST_USER, f"{P}/readings/npl-v01", False),
+        (None, f"{P}/readings/npl-v01", False),
+        ("a/b", f"{P}/readings/a/b", False),
+        ("+", f"{P}/readings/+", False),
+    ],
+)
+def test_who_may_publish_where(user: str | None, topic: str, allowed: bool) -> None:
+    assert may_publish(user, topic, prefix=P) is allowed
+
+
+@pytest.mark.parametrize(
+    ("user", "topic_filter", "allowed"),
+    [
+        (INGEST_USER, f"{P}/readings/+", True),
+        (INGEST_USER, f"{P}/readings/npl-v01", True),
+        (INGEST_USER, "#", False),
+        (INGEST_USER, f"{P}/#", False),
+        (INGEST_USER, f"{P}/readings/#", False),
+        (INGEST_USER, f"{P}/readings/+/x", False),
+        (INGEST_USER, f"{P}/+/npl-v01", False),
+        (INGEST_USER, "$SYS/#", False),
+        ("npl-v01", f"{P}/readings/npl-v01", False),
+        ("npl-v01", f"{P}/readings/+", False),
+        ("npl-v01", "#", False),
+        (None, f"{P}/readings/+", False),
+    ],
+)
+def test_who_may_subscribe_to_what(user: str | None, topic_filter: str, allowed: bool) -> None:
+    assert may_subscribe(user, topic_filter, prefix=P) is allowed
