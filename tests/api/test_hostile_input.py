@@ -111,6 +111,39 @@ def test_nul_in_a_sign_in_form_is_a_bad_request(api: Api) -> None:
     assert_error(multipart, 400, "bad_request")
 
 
+def test_a_lone_surrogate_in_a_json_string_is_a_bad_request(
+    api: Api, admin: dict[str, str]
+) -> None:
+    response = api.client.post(
+        "/organisations",
+        content=b'{"name_th": "\\ud800", "name_en": "x", "stakeholder_group": "other"}',
+        headers=admin | {"content-type": "application/json"},
+    )
+    assert "surrogate" in assert_error(response, 400, "bad_request")["detail"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/organisations/2147483648", None),
+        ("PATCH", "/users/99999999999", {"display_name": "x"}),
+        ("DELETE", "/api-keys/-1", None),
+        ("GET", "/users?organisation_id=99999999999", None),
+        ("POST", "/stations/{code}/keepers", {"user_id": 2**40}),
+    ],
+)
+def test_ids_beyond_what_is_stored_are_invalid(
+    api: Api,
+    admin: dict[str, str],
+    station_code: str,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
+) -> None:
+    response = api.client.request(method, path.format(code=station_code), json=body, headers=admin)
+    assert_error(response, 422, "validation_error")
+
+
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999", "-1e999"])
 def test_numbers_json_does_not_have_are_a_bad_request(
     api: Api, admin: dict[str, str], new_station: dict[str, Any], number: str
