@@ -3,7 +3,8 @@
 - A body larger than `max_body_bytes` is refused with 413 without reading the rest of it:
   at once when Content-Length says so, else as soon as a chunked body passes the limit.
 - Text containing NUL (U+0000), in the path, the query or a JSON or form body, is refused
-  with 400: no text column stores it (PostgreSQL refuses it outright).
+  with 400: no text column stores it (PostgreSQL refuses it outright). So is a lone
+  surrogate in a JSON string (`"\ud800"`), which no database driver can encode.
 - JSON numbers that are not finite (`NaN`, `Infinity`, `1e999`) are refused with 400:
   JSON has no such numbers, and nothing dustwatch stores may hold them.
 
@@ -24,6 +25,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_response
+from core.kit.text import is_storable
 
 NUL = "\x00"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -126,8 +128,11 @@ def _check_json(body: bytes) -> None:
         raise BadRequest("the JSON body is nested too deeply") from None
     except ValueError:
         return  # not JSON: the route answers 422 with the position of the error
-    if _has_nul(document):
-        raise BadRequest("a string in the JSON body contains a NUL character (\\u0000)")
+    if not _storable(document):
+        raise BadRequest(
+            "a string in the JSON body contains a NUL character (\\u0000) or a lone "
+            "surrogate (\\ud800-\\udfff)"
+        )
 
 
 def _not_finite(constant: str) -> Any:
@@ -141,19 +146,19 @@ def _finite_float(text: str) -> float:
     return number
 
 
-def _has_nul(document: Any) -> bool:
+def _storable(document: Any) -> bool:
     pending = [document]
     while pending:
         item = pending.pop()
         if isinstance(item, str):
-            if NUL in item:
-                return True
+            if not is_storable(item):
+                return False
         elif isinstance(item, dict):
             pending.extend(item.keys())
             pending.extend(item.values())
         elif isinstance(item, list):
             pending.extend(item)
-    return False
+    return True
 
 
 async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, detail: str) -> None:

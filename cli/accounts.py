@@ -28,7 +28,7 @@ from core.kit.errors import DustwatchError
 from core.models import Organisation, Role, StakeholderGroup
 from core.organisations.schemas import OrganisationCreate
 from core.organisations.service import create_organisation, find_organisation, list_organisations
-from core.settings import Settings
+from core.settings import Settings, describe_error
 
 orgs_app = typer.Typer(help="Organisations: the stakeholder registry.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
@@ -54,7 +54,7 @@ def _transaction() -> Iterator[Session]:
     try:
         settings = Settings()
     except ValidationError as error:
-        raise _fail(f"Configuration error: {error}") from None
+        raise _fail(f"Configuration error: {describe_error(error)}") from None
     engine = make_engine(settings.db.url)
     safe_url = make_url(settings.db.url).render_as_string(hide_password=True)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 from types import FrameType
@@ -20,7 +21,7 @@ from cli.accounts import orgs_app, users_app
 from cli.mqtt_credentials import mqtt_credentials_app
 from core.kit.ports import PortInUse, ensure_port_free
 from core.kit.schema import SchemaNotCurrent, upgrade_to_head
-from core.settings import Settings
+from core.settings import Settings, describe_error, unknown_variables
 
 if TYPE_CHECKING:
     from cli.demo.people import DemoAccount
@@ -34,11 +35,18 @@ app.add_typer(mqtt_credentials_app, name="mqtt-credentials")
 console = Console()
 
 HostOption = Annotated[str | None, typer.Option(help="HTTP address (DUSTWATCH_API__HOST).")]
-PortOption = Annotated[int | None, typer.Option(help="HTTP port (DUSTWATCH_API__PORT).")]
+PortOption = Annotated[
+    int | None, typer.Option(min=1, max=65535, help="HTTP port (DUSTWATCH_API__PORT).")
+]
 MqttPortOption = Annotated[
     int | None,
-    typer.Option(help="Port of the embedded MQTT broker (DUSTWATCH_MQTT__EMBEDDED_PORT)."),
+    typer.Option(
+        min=1,
+        max=65535,
+        help="Port of the embedded MQTT broker (DUSTWATCH_MQTT__EMBEDDED_PORT).",
+    ),
 ]
+MIN_DEMO_INTERVAL = 1.0
 
 
 def _fail(message: str) -> typer.Exit:
@@ -49,11 +57,14 @@ def _fail(message: str) -> typer.Exit:
 def _settings(
     *, host: str | None = None, port: int | None = None, mqtt_port: int | None = None
 ) -> Settings:
-    """Settings from the environment, with command-line options taking precedence."""
+    """Settings from the environment, with command-line options taking precedence; a
+    warning for each DUSTWATCH_… variable that no setting reads."""
+    for warning in unknown_variables(os.environ):
+        console.print(f"[yellow]Warning: {warning}[/yellow]", soft_wrap=True)
     try:
         settings = Settings()
     except ValidationError as error:
-        raise _fail(f"Configuration error: {error}") from None
+        raise _fail(f"Configuration error: {describe_error(error)}") from None
     api_changes = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     mqtt_changes = {"embedded_port": mqtt_port} if mqtt_port is not None else {}
     return settings.model_copy(
@@ -177,7 +188,12 @@ def demo(
     host: HostOption = None,
     port: PortOption = None,
     mqtt_port: MqttPortOption = None,
-    interval: Annotated[float, typer.Option(help="Seconds between live demo readings.")] = 10.0,
+    interval: Annotated[
+        float,
+        typer.Option(
+            min=MIN_DEMO_INTERVAL, help="Seconds between live demo readings (at least 1)."
+        ),
+    ] = 10.0,
 ) -> None:
     """Like serve, plus simulated Na Phra Lan stations publishing over MQTT."""
     settings = _settings(host=host, port=port, mqtt_port=mqtt_port)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterator, Mapping
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 DEFAULT_SQLITE_URL = "sqlite:///dustwatch.db"
+ENV_PREFIX = "DUSTWATCH_"
+NESTED = "__"
+MQTT_SCHEMES = ("mqtt", "mqttv311")
 
 
 class DatabaseSettings(BaseModel):
@@ -16,6 +24,23 @@ class DatabaseSettings(BaseModel):
         description="SQLAlchemy URL: postgresql+psycopg://… in production, else a SQLite file.",
     )
     echo: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _a_database_url(cls, url: str) -> str:
+        try:
+            make_url(url).get_dialect()
+        except NoSuchModuleError:
+            raise ValueError(
+                f"unknown kind of database {make_url(url).drivername!r}: use "
+                "postgresql+psycopg://… or sqlite:///…"
+            ) from None
+        except ArgumentError:
+            raise ValueError(
+                "not a database URL: expected e.g. postgresql+psycopg://user:password@host/db "
+                "or sqlite:///dustwatch.db"
+            ) from None
+        return url
 
 
 class MqttSettings(BaseModel):
@@ -38,6 +63,22 @@ class MqttSettings(BaseModel):
         gt=0,
         description="Messages waiting this long without a commit make /health say degraded.",
     )
+
+    @field_validator("url")
+    @classmethod
+    def _an_mqtt_url(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError:
+            port, parts = -1, urlsplit("")
+        if parts.scheme not in MQTT_SCHEMES or not parts.hostname or port == -1:
+            raise ValueError(
+                "expected mqtt://user:password@host:1883 (or mqttv311://… for MQTT 3.1.1)"
+            )
+        return url
 
     @property
     def embedded(self) -> bool:
@@ -78,8 +119,8 @@ class Settings(BaseSettings):
     """Read once at start-up and passed down; tests build it explicitly."""
 
     model_config = SettingsConfigDict(
-        env_prefix="DUSTWATCH_",
-        env_nested_delimiter="__",
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter=NESTED,
         env_file=".env",
         extra="ignore",
     )
@@ -90,3 +131,45 @@ class Settings(BaseSettings):
     api: ApiSettings = ApiSettings()
     auth: AuthSettings = AuthSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
+
+
+def _variable_names(model: type[BaseModel], prefix: str) -> Iterator[str]:
+    for name, field in model.model_fields.items():
+        variable = f"{prefix}{name.upper()}"
+        yield variable
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            yield from _variable_names(field.annotation, variable + NESTED)
+
+
+KNOWN_VARIABLES = frozenset(_variable_names(Settings, ENV_PREFIX))
+_SHORT_NAMES = sorted(name.removeprefix(ENV_PREFIX) for name in KNOWN_VARIABLES)
+TEST_VARIABLES = ENV_PREFIX + "TEST_"
+"""Read by the test suite only (DUSTWATCH_TEST_PG_URL, …)."""
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """A warning for each DUSTWATCH_… variable that no setting reads, naming the closest
+    known one: a misspelt variable is otherwise silently ignored."""
+    warnings = []
+    for name in sorted(environ):
+        upper = name.upper()
+        if not upper.startswith(ENV_PREFIX) or upper.startswith(TEST_VARIABLES):
+            continue
+        if upper in KNOWN_VARIABLES:
+            continue
+        # Compared without the prefix, which every name shares and would make all look close.
+        close = difflib.get_close_matches(upper.removeprefix(ENV_PREFIX), _SHORT_NAMES, n=1)
+        hint = f"; did you mean {ENV_PREFIX}{close[0]}?" if close else ""
+        warnings.append(f"unknown setting {name} is ignored{hint}")
+    return warnings
+
+
+def describe_error(error: ValidationError) -> str:
+    """One line naming each variable that is wrong and why, for a person starting dustwatch."""
+    problems = []
+    for problem in error.errors():
+        location = [str(part) for part in problem["loc"]]
+        variable = ENV_PREFIX + NESTED.join(part.upper() for part in location)
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        problems.append(f"{variable}: {message}")
+    return "; ".join(problems)

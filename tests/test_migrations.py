@@ -100,3 +100,40 @@ def test_owner_texts_become_organisations_and_codes_become_unique_in_any_case(
         ("npl-v01", "Volunteers"),
         ("npl-v02", "Volunteers"),
     ]
+
+
+def test_existing_alerts_get_distinct_public_ids(empty_database_url: str) -> None:
+    config = alembic_config(empty_database_url)
+    command.upgrade(config, "0003")
+    engine = make_engine(empty_database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO organisation (name_th, name_en, stakeholder_group, areas, created_at) "
+                "VALUES ('x', 'X', 'other', '[]', '2026-11-22 00:00:00+00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO station (code, name, kind, organisation_id, latitude, longitude, "
+                "area, public, created_at) SELECT 'npl-v01', 'x', 'volunteer', id, 14.6, 100.8, "
+                "'Na Phra Lan', true, '2026-11-22 00:00:00+00:00' FROM organisation"
+            )
+        )
+        for parameter in (1, 2):
+            connection.execute(
+                text(
+                    "INSERT INTO alert (station_id, parameter_id, kind, standard_id, limit_milli, "
+                    "opened_at, opening_average_milli, peak_average_milli, latest_average_milli, "
+                    "updated_at) SELECT id, :p, 'exceedance_24h', 's', 1, "
+                    "'2026-11-22 00:00:00+00:00', 2, 2, 2, '2026-11-22 00:00:00+00:00' FROM station"
+                ),
+                {"p": parameter},
+            )
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        ids = connection.execute(text("SELECT public_id FROM alert")).scalars().all()
+    engine.dispose()
+    assert len(set(ids)) == 2
+    assert all(len(i) == 16 for i in ids)
+    check_no_drift(empty_database_url)

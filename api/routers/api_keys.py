@@ -10,6 +10,7 @@ from api.auth import PrincipalDep, require_roles
 from api.deps import SessionDep
 from core.accounts.api_keys import create_api_key, list_api_keys, revoke_api_key
 from core.accounts.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyPublic
+from core.kit.db import RowId
 from core.models import Role
 
 router = APIRouter(prefix="/api-keys", tags=["api keys"])
@@ -37,7 +38,7 @@ def post_api_key(data: ApiKeyCreate, session: SessionDep, principal: PrincipalDe
 
 
 @router.delete("/{key_id}", response_model=ApiKeyPublic, dependencies=[Depends(key_holders)])
-def delete_api_key(key_id: int, session: SessionDep, principal: PrincipalDep) -> ApiKeyPublic:
+def delete_api_key(key_id: RowId, session: SessionDep, principal: PrincipalDep) -> ApiKeyPublic:
     """Revoke a key: it stops working at once. The record stays, for the audit log."""
     key = revoke_api_key(session, actor=principal, key_id=key_id, now=datetime.now(UTC))
     return ApiKeyPublic.model_validate(key)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, status
 
 from api.auth import PrincipalDep, public, require_roles
 from api.deps import SessionDep
+from core.kit.db import RowId
 from core.models import Role
 from core.organisations.schemas import OrganisationCreate, OrganisationPublic, OrganisationUpdate
 from core.organisations.service import (
@@ -30,7 +31,7 @@ def get_organisations(session: SessionDep, principal: PrincipalDep) -> list[Orga
 
 @router.get("/{organisation_id}", response_model=OrganisationPublic, dependencies=[Depends(public)])
 def get_one_organisation(
-    organisation_id: int, session: SessionDep, principal: PrincipalDep
+    organisation_id: RowId, session: SessionDep, principal: PrincipalDep
 ) -> OrganisationPublic:
     organisation = get_organisation(session, organisation_id=organisation_id)
     return organisation_public(organisation, viewer=principal)
@@ -54,7 +55,7 @@ def post_organisation(
     "/{organisation_id}", response_model=OrganisationPublic, dependencies=[Depends(managers)]
 )
 def patch_organisation(
-    organisation_id: int, data: OrganisationUpdate, session: SessionDep, principal: PrincipalDep
+    organisation_id: RowId, data: OrganisationUpdate, session: SessionDep, principal: PrincipalDep
 ) -> OrganisationPublic:
     """Change an organisation; `contacts`, when given, replaces the whole list."""
     organisation = update_organisation(

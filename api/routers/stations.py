@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, status
 from api.auth import PrincipalDep, public, require_roles
 from api.deps import SessionDep
 from core.access.scope import StationScope
+from core.kit.db import RowId
 from core.kit.time import TimeWithOffset
 from core.models import Role
 from core.readings.queries import list_readings
@@ -96,7 +97,7 @@ def post_keeper(
     dependencies=[Depends(managers)],
 )
 def delete_keeper(
-    code: str, user_id: int, session: SessionDep, principal: PrincipalDep
+    code: str, user_id: RowId, session: SessionDep, principal: PrincipalDep
 ) -> list[KeeperPublic]:
     """This volunteer no longer keeps this station; returns the keepers."""
     return remove_keeper(session, actor=principal, code=code, user_id=user_id)

@@ -11,6 +11,7 @@ from api.auth import PrincipalDep, require_roles
 from api.deps import SessionDep
 from core.accounts.schemas import UserCreate, UserPublic, UserUpdate
 from core.accounts.users import create_user, list_users, update_user
+from core.kit.db import RowId
 from core.models import Role
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -22,7 +23,7 @@ managers = require_roles(Role.BACKBONE, Role.ADMIN)
 def get_users(
     session: SessionDep,
     principal: PrincipalDep,
-    organisation_id: Annotated[int | None, Query()] = None,
+    organisation_id: Annotated[RowId | None, Query()] = None,
 ) -> list[UserPublic]:
     users = list_users(session, actor=principal, organisation_id=organisation_id)
     return [UserPublic.model_validate(u) for u in users]
@@ -42,7 +43,7 @@ def post_user(data: UserCreate, session: SessionDep, principal: PrincipalDep) ->
 
 @router.patch("/{user_id}", response_model=UserPublic, dependencies=[Depends(managers)])
 def patch_user(
-    user_id: int, data: UserUpdate, session: SessionDep, principal: PrincipalDep
+    user_id: RowId, data: UserUpdate, session: SessionDep, principal: PrincipalDep
 ) -> UserPublic:
     """Change or disable an account (`{"disabled": true}` signs it out everywhere); only an
     admin may change an admin or make one."""

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.kit.db import RowId
 from core.models import Role
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -19,7 +20,7 @@ class UserCreate(BaseModel):
     email: str = Field(pattern=EMAIL_PATTERN, max_length=320)
     display_name: str = Field(min_length=1, max_length=200)
     role: Role
-    organisation_id: int
+    organisation_id: RowId
     password: str = Field(
         min_length=10, max_length=1024, description="At least 10 characters; never returned."
     )
@@ -33,7 +34,7 @@ class UserUpdate(BaseModel):
 
     display_name: str | None = Field(default=None, min_length=1, max_length=200)
     role: Role | None = None
-    organisation_id: int | None = None
+    organisation_id: RowId | None = None
     disabled: bool | None = None
     password: str | None = Field(default=None, min_length=10, max_length=1024)
 
@@ -74,7 +75,7 @@ class ApiKeyCreate(BaseModel):
 
     name: str = Field(min_length=1, max_length=200, description="e.g. 'logger at the gate'")
     station_code: str | None = Field(default=None, max_length=64)
-    organisation_id: int | None = None
+    organisation_id: RowId | None = None
 
 
 class ApiKeyPublic(BaseModel):

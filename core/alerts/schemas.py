@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class AlertPublic(BaseModel):
-    id: int
+    id: str = Field(
+        description="Random and stable; sequential ids would reveal alerts the caller may not see."
+    )
     status: Literal["open", "resolved"]
     kind: str
     station_code: str

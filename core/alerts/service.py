@@ -107,7 +107,7 @@ def list_alerts(
 def _alert_out(alert: Alert, station: Station) -> AlertPublic:
     parameter = BY_ID[alert.parameter_id]
     return AlertPublic(
-        id=alert.id,
+        id=alert.public_id,
         status="open" if alert.resolved_at is None else "resolved",
         kind=alert.kind.value,
         station_code=station.code,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from annotated_types import Ge, Le
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -17,6 +18,13 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+MAX_ROW_ID = 2**31 - 1
+
+RowId = Annotated[int, Ge(1), Le(MAX_ROW_ID)]
+"""The id of a stored row as input: an INTEGER key, so a larger number names nothing (and
+PostgreSQL would refuse to compare with it)."""
 
 
 class Base(DeclarativeBase):

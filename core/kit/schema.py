@@ -43,8 +43,7 @@ def schema_problem(connection: Connection) -> str | None:
         return None
     found = f"at revision {current}" if current else "empty (no dustwatch tables)"
     return (
-        f"the database schema is {found}, not at {head_revision()}: "
-        "run `dustwatch migrate` first"
+        f"the database schema is {found}, not at {head_revision()}: run `dustwatch migrate` first"
     )
 
 

@@ -16,3 +16,8 @@ def storable_text(text: str) -> str:
     not be kept. Everything else is left as it was.
     """
     return _UNSTORABLE.sub(REPLACEMENT, text)
+
+
+def is_storable(text: str) -> bool:
+    """False when `text` holds NUL or a lone surrogate, which storable_text would replace."""
+    return _UNSTORABLE.search(text) is None

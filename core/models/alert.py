@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 from sqlalchemy import (
@@ -23,12 +24,19 @@ class AlertKind(enum.StrEnum):
     EXCEEDANCE_24H = "exceedance_24h"
 
 
+def new_public_id() -> str:
+    """16 url-safe random characters (96 bits): says nothing about other alerts."""
+    return secrets.token_urlsafe(12)
+
+
 class Alert(Base):
     """A breach of a standard at one station; at most one open per station, parameter, kind."""
 
     __tablename__ = "alert"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # What the API shows instead of `id`: gaps in a sequence would reveal private alerts.
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
     station_id: Mapped[int] = mapped_column(ForeignKey("station.id"))
     parameter_id: Mapped[int] = mapped_column(SmallInteger, ForeignKey("parameter.id"))
     kind: Mapped[AlertKind] = mapped_column(

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from core.kit.db import RowId
 from core.models import StationKind
 
 INGEST_USER = "dustwatch-ingest"
@@ -23,7 +24,7 @@ class StationCreate(BaseModel):
     )
     name: str = Field(min_length=1, max_length=200)
     kind: StationKind
-    organisation_id: int = Field(description="The organisation that owns the station.")
+    organisation_id: RowId = Field(description="The organisation that owns the station.")
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)
     area: str = Field(
@@ -53,7 +54,7 @@ class StationUpdate(BaseModel):
     longitude: float | None = Field(default=None, ge=-180, le=180)
     area: str | None = Field(default=None, min_length=1, max_length=200)
     kind: StationKind | None = None
-    organisation_id: int | None = None
+    organisation_id: RowId | None = None
     public: bool | None = None
 
 
@@ -76,7 +77,7 @@ class StationPublic(BaseModel):
 class KeeperAdd(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    user_id: int
+    user_id: RowId
 
 
 class KeeperPublic(BaseModel):

@@ -3,16 +3,20 @@ error shape, never a large echo. Both backends (PostgreSQL refuses NUL in text).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
-from core.models import Role
+from core.models import Alert, AlertKind, Role
 from core.settings import ApiSettings, Settings
 from tests.api.conftest import Api, make_api
 from tests.factories import make_organisation, make_station, make_user
+
+PUBLIC_ID = re.compile(r"^[A-Za-z0-9_-]{16}$")
 
 
 @pytest.fixture
@@ -109,6 +113,39 @@ def test_nul_in_a_sign_in_form_is_a_bad_request(api: Api) -> None:
         "/auth/token", files={"username": (None, "a\u0000b"), "password": (None, "secret")}
     )
     assert_error(multipart, 400, "bad_request")
+
+
+def test_a_lone_surrogate_in_a_json_string_is_a_bad_request(
+    api: Api, admin: dict[str, str]
+) -> None:
+    response = api.client.post(
+        "/organisations",
+        content=b'{"name_th": "\\ud800", "name_en": "x", "stakeholder_group": "other"}',
+        headers=admin | {"content-type": "application/json"},
+    )
+    assert "surrogate" in assert_error(response, 400, "bad_request")["detail"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/organisations/2147483648", None),
+        ("PATCH", "/users/99999999999", {"display_name": "x"}),
+        ("DELETE", "/api-keys/-1", None),
+        ("GET", "/users?organisation_id=99999999999", None),
+        ("POST", "/stations/{code}/keepers", {"user_id": 2**40}),
+    ],
+)
+def test_ids_beyond_what_is_stored_are_invalid(
+    api: Api,
+    admin: dict[str, str],
+    station_code: str,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
+) -> None:
+    response = api.client.request(method, path.format(code=station_code), json=body, headers=admin)
+    assert_error(response, 422, "validation_error")
 
 
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999", "-1e999"])
@@ -245,3 +282,31 @@ def test_the_openapi_document_describes_every_error(api: Api) -> None:
     assert "403" not in document["paths"]["/status"]["get"]["responses"]
     assert "403" in document["paths"]["/users"]["get"]["responses"]
     assert "409" in document["paths"]["/stations"]["post"]["responses"]
+
+
+def test_alert_ids_reveal_no_private_alert(api: Api) -> None:
+    now = datetime.now(UTC)
+    stations = [make_station(api.session, public=index % 2 == 0) for index in range(6)]
+    for station in stations:
+        api.session.add(
+            Alert(
+                station_id=station.id,
+                parameter_id=2,
+                kind=AlertKind.EXCEEDANCE_24H,
+                standard_id="th-pm10-24h",
+                limit_milli=120_000,
+                opened_at=now,
+                opening_average_milli=130_000,
+                peak_average_milli=130_000,
+                latest_average_milli=130_000,
+                updated_at=now,
+            )
+        )
+    api.session.commit()
+    internal = {str(a.id) for a in api.session.query(Alert)}
+    seen = {a["id"] for a in api.client.get("/alerts").json()}
+    mine = {a["station_code"] for a in api.client.get("/alerts").json()}
+    assert mine == {s.code for s in stations if s.public}
+    assert all(PUBLIC_ID.match(i) for i in seen), seen
+    assert not seen & internal
+    assert len(seen) == 3

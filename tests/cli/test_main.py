@@ -155,3 +155,35 @@ def test_serve_without_migrating_an_empty_database_refuses_to_start(tmp_path: Pa
     assert "empty" in output
     assert "Traceback" not in output
     assert len(output.strip().splitlines()) == 1, output
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "expected"),
+    [
+        (("serve", "--port", "70000"), {}, "'--port'"),
+        (("serve", "--mqtt-port", "0"), {}, "'--mqtt-port'"),
+        (("demo", "--interval", "0"), {}, "'--interval'"),
+        (("serve",), {"DUSTWATCH_API__PORT": "70000"}, "DUSTWATCH_API__PORT: Input should be"),
+        (("migrate",), {"DUSTWATCH_DB__URL": "not a url"}, "DUSTWATCH_DB__URL: not a database"),
+        (("serve",), {"DUSTWATCH_MQTT__URL": "http://broker:1883"}, "DUSTWATCH_MQTT__URL:"),
+    ],
+)
+def test_wrong_settings_and_options_are_refused_before_anything_starts(
+    tmp_path: Path, args: tuple[str, ...], env: dict[str, str], expected: str
+) -> None:
+    process = dustwatch(*args, cwd=tmp_path, env=env)
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 2, output
+    assert expected in output
+    assert "Traceback" not in output
+    assert list(tmp_path.iterdir()) == []  # no database, nothing started
+
+
+def test_a_misspelt_variable_is_named_with_the_closest_known_one(tmp_path: Path) -> None:
+    process = dustwatch("migrate", cwd=tmp_path, env={"DUSTWATCH_DB_URL": "sqlite:///other.db"})
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, output
+    assert (
+        "Warning: unknown setting DUSTWATCH_DB_URL is ignored; did you mean DUSTWATCH_DB__URL?"
+        in output
+    )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from pydantic import ValidationError
 
-from core.settings import Settings
+from core.settings import Settings, describe_error, unknown_variables
 
 
 def test_defaults_are_the_embedded_single_machine_setup(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -34,3 +35,61 @@ def test_nested_variables_configure_each_group(monkeypatch: pytest.MonkeyPatch) 
     assert settings.db.url == "postgresql+psycopg://dw@db/dustwatch"
     assert not settings.mqtt.embedded
     assert settings.scheduler.alert_check_seconds == 30
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        (
+            {"DUSTWATCH_DB__URL": "not a url"},
+            "DUSTWATCH_DB__URL: not a database URL: expected e.g. "
+            "postgresql+psycopg://user:password@host/db or sqlite:///dustwatch.db",
+        ),
+        (
+            {"DUSTWATCH_DB__URL": "postgres://dw@db/dustwatch"},
+            "DUSTWATCH_DB__URL: unknown kind of database 'postgres': use "
+            "postgresql+psycopg://… or sqlite:///…",
+        ),
+        (
+            {"DUSTWATCH_MQTT__URL": "http://broker:1883"},
+            "DUSTWATCH_MQTT__URL: expected mqtt://user:password@host:1883 "
+            "(or mqttv311://… for MQTT 3.1.1)",
+        ),
+        (
+            {"DUSTWATCH_MQTT__URL": "mqtt://broker:99999"},
+            "DUSTWATCH_MQTT__URL: expected mqtt://user:password@host:1883 "
+            "(or mqttv311://… for MQTT 3.1.1)",
+        ),
+        (
+            {"DUSTWATCH_API__PORT": "70000"},
+            "DUSTWATCH_API__PORT: Input should be less than or equal to 65535",
+        ),
+    ],
+)
+def test_a_wrong_setting_is_named_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], expected: str
+) -> None:
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError) as raised:
+        Settings()
+    assert describe_error(raised.value) == expected
+
+
+def test_unknown_variables_are_named_with_the_closest_known_one() -> None:
+    environ = {
+        "DUSTWATCH_DB_URL": "sqlite:///x.db",
+        "DUSTWATCH_API__PROT": "8001",
+        "dustwatch_mqtt__urll": "mqtt://broker",
+        "DUSTWATCH_NONSENSE": "1",
+        "DUSTWATCH_DB__URL": "sqlite:///y.db",
+        "dustwatch_api__host": "0.0.0.0",
+        "DUSTWATCH_TEST_PG_URL": "postgresql+psycopg://postgres@127.0.0.1/postgres",
+        "HOME": "/root",
+    }
+    assert unknown_variables(environ) == [
+        "unknown setting DUSTWATCH_API__PROT is ignored; did you mean DUSTWATCH_API__PORT?",
+        "unknown setting DUSTWATCH_DB_URL is ignored; did you mean DUSTWATCH_DB__URL?",
+        "unknown setting DUSTWATCH_NONSENSE is ignored",
+        "unknown setting dustwatch_mqtt__urll is ignored; did you mean DUSTWATCH_MQTT__URL?",
+    ]
