@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.routers import alerts, api_keys, audit, auth, health, organisations, stations, users
 from api.routers import status as status_router
+from api.web import add_web
 from core.kit.errors import (
     Conflict,
     DustwatchError,
@@ -35,6 +36,9 @@ def create_app(
         title="dustwatch",
         summary="Shared air-quality measurement for Na Phra Lan, against Thai standards.",
         version="0.1.0",
+        # Swagger UI is served from dustwatch's own files (api/web); the defaults use a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
@@ -52,6 +56,7 @@ def create_app(
         audit,
     ):
         app.include_router(module.router)
+    add_web(app)
     return app
 
 
