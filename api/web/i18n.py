@@ -28,7 +28,7 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 
 
-def N_(message: str) -> str:  # noqa: N802 (the gettext convention for "translate later")
+def N_(message: str) -> str:
     """Marks a string for extraction; it is translated where it is shown."""
     return message
 

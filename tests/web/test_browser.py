@@ -57,7 +57,7 @@ def test_each_role_signs_in_to_its_own_home_page(page: Page, site: Site, person:
     heading, shown, hidden = HOMES[person]
     sign_in(page, person)
     expect(page).to_have_url(f"{site.url}/home")
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"สวัสดี คุณ{site.names[person]}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"สวัสดี {site.names[person]}")
     expect(page.get_by_role("heading", name=heading)).to_be_visible()
     for name in shown:
         expect(page.get_by_role("link", name=name).first).to_be_visible()
