@@ -29,6 +29,7 @@ from api.routers import (
     users,
 )
 from api.routers import status as status_router
+from api.web import add_web
 from core.kit.errors import (
     Conflict,
     DustwatchError,
@@ -56,6 +57,9 @@ def create_app(
         title="dustwatch",
         summary="Shared air-quality measurement for Na Phra Lan, against Thai standards.",
         version="0.1.0",
+        # Swagger UI is served from dustwatch's own files (api/web); the defaults use a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
@@ -78,6 +82,7 @@ def create_app(
         mqtt_credentials,
     ):
         app.include_router(module.router)
+    add_web(app)
     return app
 
 

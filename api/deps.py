@@ -36,5 +36,7 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the transaction ends before the response starts, so that nobody is told
+# of a change that then fails to commit, and a browser that follows a redirect at once sees it.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

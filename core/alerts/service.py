@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -91,15 +92,18 @@ def list_alerts(
     *,
     status: Literal["open", "resolved"] | None,
     scope: StationScope,
+    areas: Sequence[str] | None = None,
     limit: int = 200,
 ) -> list[AlertPublic]:
-    """Newest first, of the stations the scope may see."""
+    """Newest first, of the stations the scope may see (and in `areas`, when given)."""
     query = select(Alert, Station).join(Station, Station.id == Alert.station_id)
     if status == "open":
         query = query.where(Alert.resolved_at.is_(None))
     elif status == "resolved":
         query = query.where(Alert.resolved_at.is_not(None))
     query = query.where(scope.visible())
+    if areas is not None:
+        query = query.where(Station.area.in_(list(areas)))
     query = query.order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(limit)
     return [_alert_out(alert, station) for alert, station in session.execute(query)]
 

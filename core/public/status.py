@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from core.models import LatestReading, Station
 from core.public.schemas import BandPublic, ParameterStatus, StationStatus, StatusPublic
 from core.standards.catalogue import AqiBand
 from core.standards.parameters import BY_ID, from_milli
+from core.stations.service import get_station
 
 
 def public_status(
@@ -22,6 +24,25 @@ def public_status(
     """Every station of the scope (the public ones by default) with its latest readings and
     24-hour verdicts at `now`."""
     stations = list(session.scalars(select(Station).where(scope.visible()).order_by(Station.code)))
+    return StatusPublic(
+        generated_at=now, stations=station_statuses(session, stations=stations, now=now)
+    )
+
+
+def station_status(
+    session: Session, *, code: str, scope: StationScope, now: datetime
+) -> StationStatus:
+    """One station as its page shows it; NotFound when unknown or hidden from the scope."""
+    station = get_station(session, code=code, scope=scope)
+    [status] = station_statuses(session, stations=[station], now=now)
+    return status
+
+
+def station_statuses(
+    session: Session, *, stations: Sequence[Station], now: datetime
+) -> list[StationStatus]:
+    """These stations, in the order given, with their latest readings and 24-hour verdicts;
+    the caller has already decided that they may be seen."""
     ids = [s.id for s in stations]
     latest: dict[int, list[LatestReading]] = defaultdict(list)
     for row in session.scalars(
@@ -31,10 +52,7 @@ def public_status(
     ):
         latest[row.station_id].append(row)
     verdicts = load_24h_verdicts(session, at=now, station_ids=ids)
-    return StatusPublic(
-        generated_at=now,
-        stations=[_station_status(s, latest[s.id], verdicts) for s in stations],
-    )
+    return [_station_status(s, latest[s.id], verdicts) for s in stations]
 
 
 def _station_status(

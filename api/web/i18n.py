@@ -1,0 +1,82 @@
+"""Languages of the web pages: gettext catalogues through Babel, Thai first, English on request.
+
+The catalogues are the `.po` files under `locale/`, compiled in memory when the app starts, so
+no binary `.mo` file is kept in the repository. `README.md` ("Pages") says how to extract and
+update them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+
+from babel.dates import format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+from starlette.requests import Request
+
+from core.kit.time import BANGKOK
+
+LANGUAGES = ("th", "en")
+DEFAULT_LANGUAGE = "th"
+LANGUAGE_COOKIE = "dustwatch_lang"
+LANGUAGE_QUERY = "lang"
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "messages"
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; it is translated where it is shown."""
+    return message
+
+
+def load_catalogues(directory: Path = LOCALE_DIR) -> dict[str, Translations]:
+    """Each language's catalogue, compiled from its `.po`; fuzzy entries are left out."""
+    catalogues: dict[str, Translations] = {}
+    for language in LANGUAGES:
+        with (directory / language / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as po:
+            catalogue = read_po(po, locale=language, domain=DOMAIN)
+        compiled = BytesIO()
+        write_mo(compiled, catalogue)
+        compiled.seek(0)
+        catalogues[language] = Translations(fp=compiled, domain=DOMAIN)
+    return catalogues
+
+
+def choose_language(request: Request) -> str:
+    """`?lang=` when given, else the `dustwatch_lang` cookie, else Thai."""
+    for asked in (request.query_params.get(LANGUAGE_QUERY), request.cookies.get(LANGUAGE_COOKIE)):
+        if asked in LANGUAGES:
+            return asked
+    return DEFAULT_LANGUAGE
+
+
+def asked_language(request: Request) -> str | None:
+    """The language chosen by `?lang=` on this request, to keep in the cookie."""
+    asked = request.query_params.get(LANGUAGE_QUERY)
+    return asked if asked in LANGUAGES else None
+
+
+def local_time(moment: datetime, language: str) -> str:
+    """A moment as people in Na Phra Lan read it: Bangkok time, in Thai with the Buddhist
+    era year (2569 for 2026) that Thai readers expect."""
+    local = moment.astimezone(BANGKOK)
+    if language == "th":
+        day_month = format_datetime(local, "d MMM", tzinfo=BANGKOK, locale="th")
+        return f"{day_month} {local.year + 543} {local:%H:%M} น."
+    return format_datetime(local, "d MMM y, HH:mm", tzinfo=BANGKOK, locale="en")
+
+
+def number(value: float | None, language: str, *, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return format_decimal(round(value, digits), format=f"#,##0.{'#' * digits}", locale=language)
+
+
+def switch_url(request: Request, language: str) -> str:
+    """This page in another language: the same path and query, with `lang` replaced."""
+    url = request.url.include_query_params(**{LANGUAGE_QUERY: language})
+    return f"{url.path}?{url.query}"

@@ -1,0 +1,1 @@
+"""One thin module per page or group of pages."""

@@ -1,0 +1,1 @@
+"""What each person's own page shows: their stations, their alerts, their work."""

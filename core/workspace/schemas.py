@@ -1,0 +1,33 @@
+"""A person's home page as data, the same shape for every role (empty where not theirs)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from core.alerts.schemas import AlertPublic
+from core.audit.schemas import AuditEventPublic
+from core.models import Role
+from core.public.schemas import StationStatus
+
+
+class StaffCounts(BaseModel):
+    organisations: int
+    users: int
+    stations: int
+    open_alerts: int
+    live_api_keys: int
+
+
+class HomePublic(BaseModel):
+    role: Role
+    display_name: str
+    organisation_name_th: str
+    organisation_name_en: str
+    areas: list[str]
+    """The organisation's areas; officials see the open alerts of these."""
+    stations: list[StationStatus]
+    """Kept (volunteer), the organisation's (operator), or every station (the others)."""
+    alerts: list[AlertPublic]
+    """Open alerts: of the official's areas, of all stations for staff; none for others."""
+    counts: StaffCounts | None = None
+    recent_changes: list[AuditEventPublic] = []
