@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 import uvicorn
 from pydantic import ValidationError
-from rich.console import Console
 from rich.logging import RichHandler
 from sqlalchemy import make_url
 from sqlalchemy.exc import OperationalError
 
 from cli.accounts import orgs_app, users_app
 from cli.mqtt_credentials import mqtt_credentials_app
+from cli.shell import console, fail
 from core.kit.ports import PortInUse, ensure_port_free
 from core.kit.schema import SchemaNotCurrent, upgrade_to_head
 from core.settings import Settings, describe_error, unknown_variables
@@ -32,7 +32,6 @@ app = typer.Typer(
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(users_app, name="users")
 app.add_typer(mqtt_credentials_app, name="mqtt-credentials")
-console = Console()
 
 HostOption = Annotated[str | None, typer.Option(help="HTTP address (DUSTWATCH_API__HOST).")]
 PortOption = Annotated[
@@ -49,11 +48,6 @@ MqttPortOption = Annotated[
 MIN_DEMO_INTERVAL = 1.0
 
 
-def _fail(message: str) -> typer.Exit:
-    console.print(f"[red]{message}[/red]", soft_wrap=True)
-    return typer.Exit(2)
-
-
 def _settings(
     *, host: str | None = None, port: int | None = None, mqtt_port: int | None = None
 ) -> Settings:
@@ -64,7 +58,7 @@ def _settings(
     try:
         settings = Settings()
     except ValidationError as error:
-        raise _fail(f"Configuration error: {describe_error(error)}") from None
+        raise fail(f"Configuration error: {describe_error(error)}") from None
     api_changes = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     mqtt_changes = {"embedded_port": mqtt_port} if mqtt_port is not None else {}
     return settings.model_copy(
@@ -106,11 +100,11 @@ def _run(
         runtime = Runtime(settings)
         runtime.start(migrate=migrate, ingest=ingest, scheduler=scheduler)
     except PortInUse as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     except SchemaNotCurrent as error:
-        raise _fail(f"Cannot start on {_safe(settings.db.url)}: {error}") from None
+        raise fail(f"Cannot start on {_safe(settings.db.url)}: {error}") from None
     except OperationalError as error:
-        raise _fail(f"Cannot use the database at {_safe(settings.db.url)}: {error.orig}") from None
+        raise fail(f"Cannot use the database at {_safe(settings.db.url)}: {error.orig}") from None
     publisher = None
     try:
         if demo_interval is not None:
@@ -208,7 +202,7 @@ def migrate() -> None:
     try:
         upgrade_to_head(settings.db.url)
     except OperationalError as error:
-        raise _fail(f"Cannot use the database at {_safe(settings.db.url)}: {error.orig}") from None
+        raise fail(f"Cannot use the database at {_safe(settings.db.url)}: {error.orig}") from None
     console.print("database is at the newest schema")
 
 
