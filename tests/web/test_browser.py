@@ -153,3 +153,12 @@ def test_the_keyboard_reaches_the_skip_link_and_every_field_has_a_label(page: Pa
                 .filter(field => field.labels.length === 0).map(field => field.name)"""
     )
     assert unlabelled == []
+
+
+@pytest.mark.parametrize("path", ["/?lang=en", "/?lang=th"])
+def test_a_phone_never_scrolls_sideways_to_read_a_station(page: Page, path: str) -> None:
+    """Wide tables scroll inside their card; the page itself stays as wide as the phone."""
+    page.set_viewport_size({"width": 320, "height": 640})  # the narrowest phones in use
+    page.goto(path)
+    expect(page.locator("article", has_text="Wat Na Phra Lan")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
