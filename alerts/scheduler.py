@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,14 +18,14 @@ log = logging.getLogger(__name__)
 
 
 def check_exceedances(
-    session_factory: sessionmaker[Session], *, now: datetime | None = None
+    session_factory: sessionmaker[Session], *, zone: ZoneInfo, now: datetime | None = None
 ) -> AlertRun | None:
     """One run of the 24-hour exceedance check; None when another replica holds the lock."""
     moment = now or datetime.now(UTC)
     with session_factory.begin() as session:
         if not try_job_lock(session, name="alerts.check_exceedances"):
             return None
-        run = evaluate_24h_exceedances(session, now=moment)
+        run = evaluate_24h_exceedances(session, now=moment, zone=zone)
     if run.opened or run.resolved:
         log.info("alerts: opened %s, resolved %s", run.opened, run.resolved)
     return run
@@ -35,10 +36,12 @@ class AlertScheduler:
         self,
         *,
         settings: SchedulerSettings,
+        zone: ZoneInfo,
         session_factory: sessionmaker[Session],
         health: HealthRegistry,
     ) -> None:
         self._settings = settings
+        self._zone = zone
         self._session_factory = session_factory
         self._health = health
         self._scheduler = BackgroundScheduler(timezone=UTC)
@@ -61,7 +64,7 @@ class AlertScheduler:
 
     def _run_check(self) -> None:
         try:
-            run = check_exceedances(self._session_factory)
+            run = check_exceedances(self._session_factory, zone=self._zone)
         except Exception:
             log.exception("the exceedance check failed; it runs again at the next interval")
             self._health.beat("scheduler", last_run_ok=False)

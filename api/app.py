@@ -22,9 +22,14 @@ from api.routers import (
     api_keys,
     audit,
     auth,
+    compliance,
     health,
+    indicators,
+    ingest,
     mqtt_credentials,
     organisations,
+    reports,
+    standards,
     stations,
     users,
 )
@@ -67,11 +72,19 @@ def create_app(
     app.add_exception_handler(DustwatchError, _error)
     app.add_exception_handler(HTTPException, _error)
     app.add_exception_handler(RequestValidationError, _error)
-    app.add_middleware(RequestLimits, max_body_bytes=settings.api.max_body_bytes)
+    # Reports carry a photo: their paths take the photo limit plus room for the fields.
+    upload_limit = max(settings.api.max_body_bytes, settings.storage.max_photo_bytes + 64 * 1024)
+    app.add_middleware(
+        RequestLimits,
+        max_body_bytes=settings.api.max_body_bytes,
+        routes_judge_content=("/ingest/",),
+        upload_paths={"/reports": upload_limit, "/report": upload_limit},
+    )
     document_errors(app, is_public=lambda dependency: dependency is public)
     for module in (
         health,
         status_router,
+        indicators,
         stations,
         alerts,
         auth,
@@ -80,6 +93,10 @@ def create_app(
         api_keys,
         audit,
         mqtt_credentials,
+        compliance,
+        standards,
+        ingest,
+        reports,
     ):
         app.include_router(module.router)
     add_web(app)

@@ -24,6 +24,7 @@ from fastapi.security import OAuth2PasswordBearer
 from api.deps import SessionDep
 from core.access.principal import ANONYMOUS, Principal
 from core.accounts.signin import BrowserSession, check_csrf, principal_for_token
+from core.devices.ingest import DeviceCredentials, credentials_from_headers
 from core.kit.errors import Forbidden, Unauthenticated
 from core.models import Role
 from core.settings import AuthSettings
@@ -125,7 +126,20 @@ def require_roles(*roles: Role) -> Callable[..., Principal]:
     return dependency
 
 
-ACCESS_DECLARATIONS: tuple[Any, ...] = (public, signed_in)
+def device(request: Request) -> DeviceCredentials:
+    """A device sending readings with its API key (`Authorization: Bearer dw_…`,
+    `X-API-Key: dw_…`, or HTTP Basic with the key as password). Only read here: the route
+    checks the key itself (core/devices/ingest.py) so that every refusal, a wrong key
+    included, is recorded with what was sent. People's sign-ins are refused there (403)."""
+    return credentials_from_headers(
+        request.headers.get("authorization"), request.headers.get("x-api-key")
+    )
+
+
+DeviceDep = Annotated[DeviceCredentials, Depends(device)]
+
+
+ACCESS_DECLARATIONS: tuple[Any, ...] = (public, signed_in, device)
 """With the functions `require_roles` makes (marked by `access_roles`): what a route must
 declare."""
 

@@ -8,13 +8,16 @@
 - JSON numbers that are not finite (`NaN`, `Infinity`, `1e999`) are refused with 400:
   JSON has no such numbers, and nothing dustwatch stores may hold them.
 
-Bodies are read whole before the route runs; the limit keeps that small.
+Bodies are read whole before the route runs; the limit keeps that small. Under the paths in
+`routes_judge_content` (the device ingest, which records every refusal with what was sent)
+only the size is checked here: those routes refuse NUL and NaN themselves, with a record.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -36,9 +39,21 @@ class BadRequest(Exception):
 
 
 class RequestLimits:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        routes_judge_content: tuple[str, ...] = (),
+        upload_paths: Mapping[str, int] | None = None,
+    ) -> None:
+        """`routes_judge_content` are path prefixes whose routes refuse NUL and NaN themselves
+        (and record the refusal); `upload_paths` give a larger limit to the exact paths that
+        take files (photos)."""
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.routes_judge_content = routes_judge_content
+        self.upload_paths = dict(upload_paths or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -48,40 +63,44 @@ class RequestLimits:
             await _refuse(scope, receive, send, 400, "the address contains a NUL character")
             return
         headers = Headers(scope=scope)
+        limit = self.upload_paths.get(scope["path"], self.max_body_bytes)
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_body_bytes:
-            await _refuse(scope, receive, send, 413, self._too_large())
+        if declared.isdigit() and int(declared) > limit:
+            await _refuse(scope, receive, send, 413, _too_large(limit))
             return
-        body, more = await self._read_body(receive)
+        body, more = await _read_body(receive, limit)
         if more:
-            await _refuse(scope, receive, send, 413, self._too_large())
+            await _refuse(scope, receive, send, 413, _too_large(limit))
             return
-        replay = _replay(body, receive)
-        try:
-            await _check_text(scope, replay, headers.get("content-type", ""), body)
-        except BadRequest as error:
-            await _refuse(scope, receive, send, 400, str(error))
-            return
+        if not scope["path"].startswith(self.routes_judge_content):
+            replay = _replay(body, receive)
+            try:
+                await _check_text(scope, replay, headers.get("content-type", ""), body)
+            except BadRequest as error:
+                await _refuse(scope, receive, send, 400, str(error))
+                return
         await self.app(scope, _replay(body, receive), send)
 
-    def _too_large(self) -> str:
-        return f"the request body is larger than {self.max_body_bytes} bytes"
 
-    async def _read_body(self, receive: Receive) -> tuple[bytes, bool]:
-        """The body, up to the limit; `more` is True when it went past it (unread rest)."""
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return b"".join(chunks), False
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                return b"", True
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                return b"".join(chunks), False
+def _too_large(limit: int) -> str:
+    return f"the request body is larger than {limit} bytes"
+
+
+async def _read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
+    """The body, up to the limit; `more` is True when it went past it (unread rest)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks), False
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return b"", True
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks), False
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -37,6 +37,7 @@ from core.models import (
     StationKind,
 )
 from core.readings.ingest import IncomingMessage, ingest_messages
+from core.settings import default_zone
 from core.standards.parameters import BY_CODE, to_milli
 
 BATCH = 500
@@ -143,7 +144,9 @@ def dustwatch_ingest(
             for m in range(0, len(chunk), PER_MESSAGE)
         ]
         with factory.begin() as session:
-            outcome = ingest_messages(session, messages=messages, topic_prefix="dustwatch/v1")
+            outcome = ingest_messages(
+                session, messages=messages, topic_prefix="dustwatch/v1", zone=default_zone()
+            )
             assert outcome.rejected == 0, outcome.rejections[:3]
 
 

@@ -28,7 +28,7 @@ from core.kit.health import HealthRegistry  # noqa: E402
 from core.kit.schema import upgrade_to_head  # noqa: E402
 from core.models import Reading  # noqa: E402
 from core.readings.ingest import IncomingMessage, ingest_messages  # noqa: E402
-from core.settings import MqttSettings  # noqa: E402
+from core.settings import MqttSettings, default_zone  # noqa: E402
 from ingest.mqtt import MqttIngest  # noqa: E402
 from tests.support import Device, Mosquitto, make_station, wait_for  # noqa: E402
 
@@ -76,14 +76,16 @@ def direct(url: str, bodies: list[bytes]) -> float:
             for body in bodies[start : start + 50]
         ]
         with factory.begin() as session:
-            ingest_messages(session, messages=messages, topic_prefix=PREFIX)
+            ingest_messages(session, messages=messages, topic_prefix=PREFIX, zone=default_zone())
     return time.perf_counter() - began
 
 
 def through_mqtt(url: str, bodies: list[bytes], broker: Mosquitto, scheme: str) -> float:
     factory, code = prepared(url)
     settings = MqttSettings(url=f"{scheme}://127.0.0.1:{broker.port}", client_id=f"bench-{scheme}")
-    ingest = MqttIngest(settings=settings, session_factory=factory, health=HealthRegistry())
+    ingest = MqttIngest(
+        settings=settings, session_factory=factory, health=HealthRegistry(), zone=default_zone()
+    )
     ingest.start()
     assert ingest.wait_until_subscribed(15)
     device = Device(host="127.0.0.1", port=broker.port)

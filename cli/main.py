@@ -1,4 +1,4 @@
-"""`dustwatch serve | demo | migrate | orgs … | users … | mqtt-credentials …`."""
+"""`dustwatch serve | demo | migrate | orgs … | users … | mqtt-credentials … | aqi …`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import OperationalError
 
 from cli.accounts import orgs_app, users_app
+from cli.aqi import aqi_app
 from cli.mqtt_credentials import mqtt_credentials_app
+from cli.rollups import rollups_app
 from cli.shell import console, fail
 from core.kit.ports import PortInUse, ensure_port_free
 from core.kit.schema import SchemaNotCurrent, upgrade_to_head
@@ -32,6 +34,8 @@ app = typer.Typer(
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(users_app, name="users")
 app.add_typer(mqtt_credentials_app, name="mqtt-credentials")
+app.add_typer(aqi_app, name="aqi")
+app.add_typer(rollups_app, name="rollups")
 
 HostOption = Annotated[str | None, typer.Option(help="HTTP address (DUSTWATCH_API__HOST).")]
 PortOption = Annotated[

@@ -14,6 +14,7 @@ from core.devices.topics import INGEST_USER
 from core.kit.db import make_engine, make_session_factory
 from core.kit.health import HealthRegistry
 from core.kit.schema import ensure_schema_current, upgrade_to_head
+from core.readings.rollups import ensure_daily_rollups
 from core.settings import MqttSettings, Settings
 from ingest.broker import EmbeddedBroker
 from ingest.mqtt import MqttIngest
@@ -53,6 +54,10 @@ class Runtime:
                 upgrade_to_head(self.settings.db.url)
             else:
                 ensure_schema_current(self.engine)
+            with self.session_factory.begin() as session:
+                # Daily rollups count local days: built once after the migration that adds
+                # them, and again whenever DUSTWATCH_TIME_ZONE changes (logged when done).
+                ensure_daily_rollups(session, self.settings.zone)
             mqtt = self.settings.mqtt
             if embedded_broker and ingest and mqtt.embedded:
                 mqtt = self._start_embedded_broker()
@@ -61,11 +66,13 @@ class Runtime:
                     settings=mqtt,
                     session_factory=self.session_factory,
                     health=self.health,
+                    zone=self.settings.zone,
                 )
                 self.ingest.start()
             if scheduler and self.settings.scheduler.enabled:
                 self.scheduler = AlertScheduler(
                     settings=self.settings.scheduler,
+                    zone=self.settings.zone,
                     session_factory=self.session_factory,
                     health=self.health,
                 )

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator, Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -13,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 DEFAULT_SQLITE_URL = "sqlite:///dustwatch.db"
+DEFAULT_TIME_ZONE = "Asia/Bangkok"
 ENV_PREFIX = "DUSTWATCH_"
 NESTED = "__"
 MQTT_SCHEMES = ("mqtt", "mqttv311")
@@ -63,6 +67,12 @@ class MqttSettings(BaseModel):
         gt=0,
         description="Messages waiting this long without a commit make /health say degraded.",
     )
+    broker_queue_limit: int = Field(
+        default=1_000_000,
+        ge=1,
+        description="The broker's `max_queued_messages` (deploy/mosquitto/mosquitto.conf); "
+        "/health warns when the broker holds more than half of it.",
+    )
 
     @field_validator("url")
     @classmethod
@@ -110,9 +120,43 @@ class AuthSettings(BaseModel):
     )
 
 
+class StorageSettings(BaseModel):
+    """Files dustwatch keeps itself (volunteers' photos), outside the database."""
+
+    dir: Path = Field(
+        default=Path("./dustwatch-files"),
+        description="Directory of stored files; created when first needed.",
+    )
+    max_photo_bytes: int = Field(
+        default=5 * 1024 * 1024,
+        ge=1024,
+        description="Largest photo accepted with a report.",
+    )
+
+
 class SchedulerSettings(BaseModel):
     enabled: bool = True
     alert_check_seconds: int = Field(default=60, ge=1)
+
+
+def whole_hour_zone(name: str) -> str:
+    """An IANA time zone whose offsets from UTC are whole hours, so that a local day is a
+    run of UTC clock hours and daily figures can be built from hourly ones."""
+    try:
+        zone = ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {name!r}: use an IANA name such as Asia/Bangkok"
+        ) from None
+    for year in range(2000, 2041):
+        for month in (1, 4, 7, 10):
+            offset = datetime(year, month, 1, tzinfo=zone).utcoffset() or timedelta(0)
+            if offset % timedelta(hours=1):
+                raise ValueError(
+                    f"time zone {name!r} is offset from UTC by {offset}; dustwatch needs whole "
+                    "hours, so that local days are made of whole UTC hours"
+                )
+    return name
 
 
 class Settings(BaseSettings):
@@ -126,11 +170,31 @@ class Settings(BaseSettings):
     )
 
     mode: Literal["production", "demo"] = "production"
+    time_zone: str = Field(
+        default=DEFAULT_TIME_ZONE,
+        description="The deployment's local time: days for daily means and the times pages "
+        "show. Storage stays UTC.",
+    )
     db: DatabaseSettings = DatabaseSettings()
     mqtt: MqttSettings = MqttSettings()
     api: ApiSettings = ApiSettings()
     auth: AuthSettings = AuthSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
+    storage: StorageSettings = StorageSettings()
+
+    @field_validator("time_zone")
+    @classmethod
+    def _whole_hour_zone(cls, name: str) -> str:
+        return whole_hour_zone(name)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+def default_zone() -> ZoneInfo:
+    """The zone of a default configuration, for code with no settings object (tests, benches)."""
+    return ZoneInfo(DEFAULT_TIME_ZONE)
 
 
 def _variable_names(model: type[BaseModel], prefix: str) -> Iterator[str]:

@@ -14,12 +14,24 @@ from sqlalchemy.orm import Session
 
 from core.kit.db import make_engine
 from core.kit.schema import upgrade_to_head
+from core.readings.rollups import ensure_daily_rollups
+from core.settings import default_zone
 from tests.support import Mosquitto
 
 PG_ADMIN_URL = os.environ.get(
     "DUSTWATCH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 BACKENDS = ["postgresql", "sqlite"]
+
+
+def migrate(url: str) -> None:
+    """Migrated to head with the (empty) daily rollups built in the default zone, as start-up
+    leaves a new database."""
+    upgrade_to_head(url)
+    engine = make_engine(url)
+    with Session(engine) as session, session.begin():
+        ensure_daily_rollups(session, default_zone())
+    engine.dispose()
 
 
 class PostgresDatabases:
@@ -48,7 +60,7 @@ class PostgresDatabases:
             self.template = f"dustwatch_test_tpl_{uuid.uuid4().hex[:8]}"
             self._execute(f'CREATE DATABASE "{self.template}"')
             self.created.append(self.template)
-            upgrade_to_head(self.url(self.template))
+            migrate(self.url(self.template))
         source = f' TEMPLATE "{self.template}"' if migrated else ""
         self._execute(f'CREATE DATABASE "{name}"{source}')
         self.created.append(name)
@@ -74,7 +86,7 @@ def postgres() -> Iterator[PostgresDatabases]:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
-    upgrade_to_head(f"sqlite:///{path}")
+    migrate(f"sqlite:///{path}")
     return path.read_bytes()
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from alerts.scheduler import check_exceedances
 from cli.runtime import Runtime
 from core.models import RejectedMessage, Role
-from core.settings import DatabaseSettings, MqttSettings, SchedulerSettings, Settings
+from core.settings import DatabaseSettings, MqttSettings, SchedulerSettings, Settings, default_zone
 from tests.factories import bearer_for, make_organisation, make_user
 from tests.support import Device, Mosquitto, free_port, wait_for
 
@@ -126,7 +126,9 @@ def test_published_readings_appear_in_the_api_and_drive_alerts(stack: Stack) -> 
     assert {r["value"] for r in readings} == {160.0, 50.0}
 
     session_factory = stack.runtime.session_factory
-    check_exceedances(session_factory, now=day_before + timedelta(hours=24, minutes=1))
+    check_exceedances(
+        session_factory, zone=default_zone(), now=day_before + timedelta(hours=24, minutes=1)
+    )
     [alert] = stack.api.get("/alerts", params={"status": "open"}).json()
     assert (alert["station_code"], alert["parameter"], alert["opening_average"]) == (
         "npl-e2e",
@@ -134,7 +136,9 @@ def test_published_readings_appear_in_the_api_and_drive_alerts(stack: Stack) -> 
         160.0,
     )
 
-    check_exceedances(session_factory, now=day_before + timedelta(hours=48, minutes=1))
+    check_exceedances(
+        session_factory, zone=default_zone(), now=day_before + timedelta(hours=48, minutes=1)
+    )
     assert stack.api.get("/alerts", params={"status": "open"}).json() == []
     [resolved] = stack.api.get("/alerts", params={"status": "resolved"}).json()
     assert resolved["id"] == alert["id"]

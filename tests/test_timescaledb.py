@@ -19,6 +19,7 @@ from core.kit.db import make_engine, make_session_factory
 from core.kit.schema import check_no_drift, is_hypertable, timescaledb_usable, upgrade_to_head
 from core.models import HourlyAggregate, Reading
 from core.readings.ingest import IncomingMessage, ingest_messages
+from core.settings import default_zone
 from tests.factories import make_station
 
 TIMESCALE_URL = os.environ.get("DUSTWATCH_TEST_TIMESCALE_URL")
@@ -87,7 +88,9 @@ def test_duplicates_are_stored_once_on_the_hypertable(timescale_database: str) -
     )
     for _ in range(2):
         with factory.begin() as session:
-            ingest_messages(session, messages=[message], topic_prefix="dustwatch/v1")
+            ingest_messages(
+                session, messages=[message], topic_prefix="dustwatch/v1", zone=default_zone()
+            )
     with factory() as session:
         stored = session.scalar(select(func.count()).select_from(Reading))
         counted = session.scalar(select(func.sum(HourlyAggregate.reading_count)))

@@ -44,13 +44,17 @@ def health(request: Request, response: Response, session: SessionDep) -> HealthO
     """Answers only when the database does; lists the ingest and scheduler heartbeats.
     503 with status "degraded" when the schema is not at the newest migration, or when a
     part has stalled (messages wait on an ingest writer that has not committed for longer
-    than `mqtt.stall_seconds`)."""
+    than `mqtt.stall_seconds`). Status "degraded" with 200 on a warning, such as the
+    broker holding more than half of `mqtt.broker_queue_limit` messages for the ingest:
+    the process works, and taking it out of service would only slow the drain."""
     session.execute(text("SELECT 1"))
     now = datetime.now(UTC)
     components = []
     problems = []
+    not_ready = False
     if (outdated := schema_problem(session.connection())) is not None:
         problems.append(outdated)
+        not_ready = True
     for c in request.app.state.health.snapshot():
         stalled = c.stalled(now)
         components.append(
@@ -64,7 +68,10 @@ def health(request: Request, response: Response, session: SessionDep) -> HealthO
         )
         if stalled:
             problems.append(f"{c.name}: {c.waiting} waiting, no progress since {c.last_progress}")
-    if problems:
+            not_ready = True
+        if c.warning is not None:
+            problems.append(f"{c.name}: {c.warning}")
+    if not_ready:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     return HealthOut(
         status="degraded" if problems else "ok",

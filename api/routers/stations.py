@@ -8,11 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from api.auth import PrincipalDep, public, require_roles
-from api.deps import SessionDep
+from api.deps import SessionDep, SettingsDep
 from core.access.scope import StationScope
 from core.kit.db import RowId
 from core.kit.time import TimeWithOffset
 from core.models import Role
+from core.public.history import MAX_HOURS, hourly_series
+from core.public.schemas import HourlySeriesPublic
 from core.readings.queries import list_readings
 from core.readings.schemas import ReadingPublic
 from core.stations.schemas import (
@@ -125,5 +127,30 @@ def get_readings(
         start=start,
         end=end,
         now=datetime.now(UTC),
+        scope=StationScope.for_principal(principal),
+    )
+
+
+@router.get("/{code}/hourly", response_model=HourlySeriesPublic, dependencies=[Depends(public)])
+def get_hourly_means(
+    code: str,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    parameter: Annotated[str, Query(description="e.g. pm25, pm10")] = "pm25",
+    hours: Annotated[
+        int, Query(ge=1, le=MAX_HOURS, description="full clock hours before the current one")
+    ] = 24,
+) -> HourlySeriesPublic:
+    """Hourly means of one parameter over the last `hours` full hours, every hour listed
+    (`mean` null when it has no reading), with local times and the Thai 24-hour standard in
+    force today; 404 for a private station the caller may not see."""
+    return hourly_series(
+        session,
+        code=code,
+        parameter=parameter,
+        hours=hours,
+        now=datetime.now(UTC),
+        zone=settings.zone,
         scope=StationScope.for_principal(principal),
     )

@@ -7,7 +7,17 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.web.pages import docs, home, landing, manage, signin, stations
+from api.web.pages import (
+    aqi,
+    compliance,
+    docs,
+    home,
+    landing,
+    manage,
+    report,
+    signin,
+    stations,
+)
 from api.web.rendering import make_web_ui
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -19,5 +29,5 @@ def add_web(app: FastAPI) -> None:
     redoc_url=None, whose defaults load Swagger UI and ReDoc from a CDN)."""
     app.state.web_ui = make_web_ui()
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (docs, landing, signin, home, stations, manage):
+    for module in (docs, landing, signin, home, stations, manage, compliance, aqi, report):
         app.include_router(module.router)

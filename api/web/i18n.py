@@ -7,18 +7,17 @@ update them.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 from starlette.requests import Request
-
-from core.kit.time import BANGKOK
 
 LANGUAGES = ("th", "en")
 DEFAULT_LANGUAGE = "th"
@@ -60,14 +59,32 @@ def asked_language(request: Request) -> str | None:
     return asked if asked in LANGUAGES else None
 
 
-def local_time(moment: datetime, language: str) -> str:
-    """A moment as people in Na Phra Lan read it: Bangkok time, in Thai with the Buddhist
-    era year (2569 for 2026) that Thai readers expect."""
-    local = moment.astimezone(BANGKOK)
+def local_time(moment: datetime, language: str, zone: ZoneInfo) -> str:
+    """A moment as people in Na Phra Lan read it: the deployment's local time
+    (`Settings.zone`), in Thai with the Buddhist era year (2569 for 2026) that Thai readers
+    expect."""
+    local = moment.astimezone(zone)
     if language == "th":
-        day_month = format_datetime(local, "d MMM", tzinfo=BANGKOK, locale="th")
+        day_month = format_datetime(local, "d MMM", tzinfo=zone, locale="th")
         return f"{day_month} {local.year + 543} {local:%H:%M} น."
-    return format_datetime(local, "d MMM y, HH:mm", tzinfo=BANGKOK, locale="en")
+    return format_datetime(local, "d MMM y, HH:mm", tzinfo=zone, locale="en")
+
+
+def local_day(day: date, language: str) -> str:
+    """A local calendar day, short: `22 พ.ย. 2569` in Thai, `22 Nov 2026` in English."""
+    if language == "th":
+        return f"{format_date(day, 'd MMM', locale='th')} {day.year + 543}"
+    return format_date(day, "d MMM y", locale="en")
+
+
+def local_hour(moment: datetime, zone: ZoneInfo) -> str:
+    """The local clock hour a moment starts, `14:00`, the same in both languages."""
+    return f"{moment.astimezone(zone):%H:%M}"
+
+
+def age_minutes(moment: datetime, now: datetime) -> int:
+    """Whole minutes from `moment` to `now`; a clock a little ahead counts as no time."""
+    return max(0, int((now - moment).total_seconds() // 60))
 
 
 def number(value: float | None, language: str, *, digits: int = 1) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,7 +27,19 @@ from core.settings import Settings
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
-BAND_CLASSES = frozenset({"blue", "green", "yellow", "orange", "red"})
+BAND_COLOURS = {
+    "blue": "#3bccff",
+    "green": "#92d050",
+    "yellow": "#ffff00",
+    "orange": "#ffa200",
+    "red": "#f04646",
+    "purple": "#8f3f97",
+    "maroon": "#7e0023",
+}
+"""The PCD's Thai AQI colours, and the US EPA's two above red; dustwatch.css's `.band-*`
+classes use the same."""
+BAND_CLASSES = frozenset(BAND_COLOURS)
+NO_BAND_COLOUR = "#9aa3ab"
 
 
 @dataclass(frozen=True)
@@ -49,7 +61,13 @@ def make_web_ui() -> WebUi:
     environment.newstyle_gettext = True  # type: ignore[attr-defined]
     environment.globals.update(gettext=_gettext, _=_gettext, ngettext=_ngettext)
     environment.filters.update(
-        local_time=_local_time, number=_number, unit=lambda u: UNITS.get(u, u), band=_band
+        local_time=_local_time,
+        local_day=_local_day,
+        local_hour=_local_hour,
+        number=_number,
+        unit=lambda u: UNITS.get(u, u),
+        band=_band,
+        band_colour=band_colour,
     )
     return WebUi(templates=Jinja2Templates(env=environment), catalogues=i18n.load_catalogues())
 
@@ -75,7 +93,17 @@ def _ngettext(
 
 @jinja2.pass_context
 def _local_time(context: jinja2.runtime.Context, moment: datetime | None) -> str:
-    return "–" if moment is None else i18n.local_time(moment, context["lang"])
+    return "–" if moment is None else i18n.local_time(moment, context["lang"], context["zone"])
+
+
+@jinja2.pass_context
+def _local_day(context: jinja2.runtime.Context, day: date) -> str:
+    return i18n.local_day(day, context["lang"])
+
+
+@jinja2.pass_context
+def _local_hour(context: jinja2.runtime.Context, moment: datetime) -> str:
+    return i18n.local_hour(moment, context["zone"])
 
 
 @jinja2.pass_context
@@ -86,6 +114,11 @@ def _number(context: jinja2.runtime.Context, value: float | None, digits: int = 
 def _band(color: str) -> str:
     """The CSS class of a Thai AQI band colour (unknown colours get a neutral one)."""
     return f"band-{color}" if color in BAND_CLASSES else "band-none"
+
+
+def band_colour(color: str | None) -> str:
+    """The band's colour as the map paints it, the same as the `.band-*` classes."""
+    return BAND_COLOURS.get(color or "", NO_BAND_COLOUR)
 
 
 def web_ui(request: Request) -> WebUi:
@@ -112,6 +145,7 @@ def render(
             "other_lang": other,
             "switch_url": i18n.switch_url(request, other),
             "translations": ui.catalogues[language],
+            "zone": request.app.state.settings.zone,
             "role_names": ROLE_NAMES,
             "group_names": GROUP_NAMES,
             "kind_names": KIND_NAMES,

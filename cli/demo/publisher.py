@@ -20,6 +20,10 @@ log = logging.getLogger(__name__)
 
 BACKFILL = timedelta(hours=26)
 BACKFILL_STEP = timedelta(minutes=10)
+HISTORY = timedelta(days=35)
+"""Older days, published after the last 26 hours, so that the 30-day indicators, the
+compliance answers and the station pages have something to show."""
+HISTORY_STEP = timedelta(minutes=30)
 
 
 def _readings(demo: DemoStation, moments: list[datetime]) -> list[dict[str, object]]:
@@ -53,8 +57,9 @@ class _Device:
 
 
 class DemoPublisher:
-    """First publishes the last 26 hours (so 24-hour averages are complete at once), then
-    a reading per station every `interval` seconds until stopped.
+    """First publishes the last 26 hours (so 24-hour averages are complete at once), then the
+    35 days before them (for the 30-day figures), then a reading per station every
+    `interval` seconds until stopped.
 
     `passwords` maps each demo station's code to its MQTT password.
     """
@@ -109,17 +114,24 @@ class DemoPublisher:
             except RuntimeError as error:
                 log.warning("demo: publish to %s failed (%s); retrying", topic, error)
 
+    def _publish_hours(self, start: datetime, end: datetime, step: timedelta) -> None:
+        for hour in times_between(start, end, timedelta(hours=1)):
+            if self._stop.is_set():
+                return
+            moments = list(times_between(hour, hour + timedelta(hours=1), step))
+            for demo in DEMO_STATIONS:
+                self._publish(demo, moments)
+
     def _run(self) -> None:
         try:
             now = datetime.now(UTC).replace(microsecond=0)
-            start = floor_hour(now - BACKFILL)
-            for hour in times_between(start, floor_hour(now), timedelta(hours=1)):
-                moments = list(times_between(hour, hour + timedelta(hours=1), BACKFILL_STEP))
-                for demo in DEMO_STATIONS:
-                    self._publish(demo, moments)
+            recent = floor_hour(now - BACKFILL)
+            self._publish_hours(recent, floor_hour(now), BACKFILL_STEP)
             log.info(
                 "demo: published the last %d hours of readings", BACKFILL // timedelta(hours=1)
             )
+            self._publish_hours(floor_hour(now - HISTORY), recent, HISTORY_STEP)
+            log.info("demo: published the %d days before them", HISTORY // timedelta(days=1))
             while not self._stop.wait(self._interval):
                 moment = datetime.now(UTC).replace(microsecond=0)
                 for demo in DEMO_STATIONS:

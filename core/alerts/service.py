@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -25,14 +26,14 @@ class AlertRun:
     resolved: list[int] = field(default_factory=list)
 
 
-def evaluate_24h_exceedances(session: Session, *, now: datetime) -> AlertRun:
+def evaluate_24h_exceedances(session: Session, *, now: datetime, zone: ZoneInfo) -> AlertRun:
     """Open, update or resolve one alert per station and parameter over its 24-hour standard.
 
     Idempotent: running it again for the same `now` changes nothing. An average that is not
     valid (fewer than 18 hours of data) neither opens nor resolves an alert. Flushes only.
     """
     run = AlertRun()
-    verdicts = load_24h_verdicts(session, at=now)
+    verdicts = load_24h_verdicts(session, at=now, zone=zone)
     open_alerts = {
         (a.station_id, a.parameter_id): a
         for a in session.scalars(

@@ -1,5 +1,9 @@
 """Averages and exceedances, computed exactly from hourly sums of integer thousandths.
 
+An hour's mean is the mean of its readings kept, like every stored value, to a thousandth of
+the unit (half away from zero); longer averages are exact means of those hourly means, so
+that they come out the same from hourly rollups, daily rollups or the raw readings.
+
 A 24-hour average is the mean of the hourly means of the 24 clock hours before the hour
 that contains the evaluation time, [end - 24 h, end) in UTC, the way Air4Thai updates its
 24-hour average every hour. It counts as valid with at least 18 of the 24 hours (75 %),
@@ -13,14 +17,17 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.kit.time import BANGKOK, floor_hour
+from core.indicators.judging import judge_24h_mean
+from core.kit.means import hourly_mean_milli
+from core.kit.time import floor_hour
 from core.models import HourlyAggregate
-from core.standards.aqi import AqiResult, compute_aqi, reduce_to_precision
-from core.standards.catalogue import Standard, thai_24h_standard, thai_aqi_scale
+from core.standards.aqi import AqiResult, compute_aqi
+from core.standards.catalogue import Standard, thai_24h_standard
 from core.standards.parameters import BY_CODE, BY_ID, MILLI, ParameterInfo
 
 HOURS_IN_DAY = 24
@@ -34,8 +41,12 @@ class HourSum:
     reading_count: int
 
     @property
+    def mean_milli(self) -> int:
+        return hourly_mean_milli(self.value_sum_milli, self.reading_count)
+
+    @property
     def mean(self) -> Decimal:
-        return Decimal(self.value_sum_milli) / self.reading_count / MILLI
+        return Decimal(self.mean_milli) / MILLI
 
 
 @dataclass(frozen=True)
@@ -86,30 +97,25 @@ def mean_of_hourly_means(hours: Iterable[HourSum], *, start: datetime, end: date
     )
 
 
-def period_day(end: datetime) -> date:
-    """The local (Asia/Bangkok) day a period ending at `end` describes, for choosing standards."""
-    return (end - timedelta(microseconds=1)).astimezone(BANGKOK).date()
+def period_day(end: datetime, zone: ZoneInfo) -> date:
+    """The local day a period ending at `end` describes, for choosing standards."""
+    return (end - timedelta(microseconds=1)).astimezone(zone).date()
 
 
-def judge_24h(parameter: ParameterInfo, average: Average) -> Verdict:
+def judge_24h(parameter: ParameterInfo, average: Average, zone: ZoneInfo) -> Verdict:
     """Compare a 24-hour average with the Thai standard and AQI scale in force for its period.
 
     The average is reduced to the AQI scale's precision (half-up for Thai scales) before
     both the comparison and the index, so that 'over the standard' and 'AQI above 100'
-    always agree.
+    always agree; the comparison is `judge_24h_mean`, the one daily means are judged with.
     """
-    day = period_day(average.end)
-    pollutant = parameter.pollutant
-    standard = thai_24h_standard(pollutant, on=day) if pollutant else None
-    scale = thai_aqi_scale(pollutant, on=day) if pollutant else None
-    if scale is not None and not scale.averaging.startswith("24h"):
-        scale = None  # an 8-hour or 1-hour scale says nothing about a 24-hour average
+    day = period_day(average.end, zone)
     if average.value is None or not average.valid:
+        standard = thai_24h_standard(parameter.code, on=day)
         return Verdict(parameter, average, standard, None, None, None)
-    reported = reduce_to_precision(scale, average.value) if scale else average.value
-    over = reported > standard.limit if standard else None
-    aqi = compute_aqi(scale, average.value) if scale else None
-    return Verdict(parameter, average, standard, reported, over, aqi)
+    judged = judge_24h_mean(parameter.code, average.value, on=day)
+    aqi = compute_aqi(judged.scale, average.value) if judged.scale else None
+    return Verdict(parameter, average, judged.standard, judged.reported, judged.over_standard, aqi)
 
 
 STANDARD_PARAMETERS = ("pm25", "pm10")
@@ -117,12 +123,18 @@ STANDARD_PARAMETERS = ("pm25", "pm10")
 
 
 def load_24h_verdicts(
-    session: Session, *, at: datetime, station_ids: Collection[int] | None = None
+    session: Session,
+    *,
+    at: datetime,
+    zone: ZoneInfo,
+    station_ids: Collection[int] | None = None,
+    parameters: Collection[str] = STANDARD_PARAMETERS,
 ) -> dict[tuple[int, int], Verdict]:
-    """Verdicts for every (station, parameter) with data in the 24 hours before `at`'s hour."""
+    """Verdicts for every (station, parameter) with data in the 24 hours before `at`'s hour,
+    for the parameter codes given (PM2.5 and PM10 unless told)."""
     end = day_window_end(at)
     start = end - timedelta(hours=HOURS_IN_DAY)
-    parameter_ids = [BY_CODE[code].id for code in STANDARD_PARAMETERS]
+    parameter_ids = [BY_CODE[code].id for code in parameters]
     query = select(HourlyAggregate).where(
         HourlyAggregate.parameter_id.in_(parameter_ids),
         HourlyAggregate.hour >= start,
@@ -136,6 +148,6 @@ def load_24h_verdicts(
             HourSum(row.hour, row.value_sum_milli, row.reading_count)
         )
     return {
-        key: judge_24h(BY_ID[key[1]], mean_of_hourly_means(hours, start=start, end=end))
+        key: judge_24h(BY_ID[key[1]], mean_of_hourly_means(hours, start=start, end=end), zone)
         for key, hours in grouped.items()
     }

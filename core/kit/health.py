@@ -18,6 +18,8 @@ class ComponentHealth:
     """When it last got on with that work (committed, or when the oldest work arrived)."""
     stall_after: float | None = None
     """Seconds without progress, while work waits, after which it counts as stalled."""
+    warning: str | None = None
+    """Something to look at although the component works (the broker's queue filling up)."""
 
     def stalled(self, now: datetime) -> bool:
         """Work waits and nothing has moved for longer than `stall_after` seconds.
@@ -42,11 +44,12 @@ class HealthRegistry:
         waiting: int = 0,
         last_progress: datetime | None = None,
         stall_after: float | None = None,
+        warning: str | None = None,
         **detail: int | float | str | bool,
     ) -> None:
         with self._lock:
             self._components[name] = ComponentHealth(
-                name, datetime.now(UTC), detail, waiting, last_progress, stall_after
+                name, datetime.now(UTC), detail, waiting, last_progress, stall_after, warning
             )
 
     def snapshot(self) -> list[ComponentHealth]:

@@ -6,15 +6,19 @@ from core.models.alert import Alert, AlertKind
 from core.models.api_key import ApiKey
 from core.models.audit import AuditEvent
 from core.models.mqtt_credential import MqttCredential
+from core.models.observation import Observation, ObservationKind
 from core.models.organisation import Organisation, OrganisationContact, StakeholderGroup
 from core.models.parameter import Parameter
 from core.models.reading import (
+    DailyAggregate,
     HourlyAggregate,
     LatestReading,
     QualityFlag,
     Reading,
+    ReadingMetadata,
     ReadingSource,
     RejectedMessage,
+    RollupState,
 )
 from core.models.station import Station, StationKeeper, StationKind
 
@@ -24,17 +28,22 @@ __all__ = [
     "ApiKey",
     "AuditEvent",
     "AuthToken",
+    "DailyAggregate",
     "HourlyAggregate",
     "LatestReading",
     "MqttCredential",
+    "Observation",
+    "ObservationKind",
     "Organisation",
     "OrganisationContact",
     "Parameter",
     "QualityFlag",
     "Reading",
+    "ReadingMetadata",
     "ReadingSource",
     "RejectedMessage",
     "Role",
+    "RollupState",
     "StakeholderGroup",
     "Station",
     "StationKeeper",

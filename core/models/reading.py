@@ -8,10 +8,12 @@ exact decimals on every backend."""
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
+    Date,
     ForeignKey,
     Integer,
     PrimaryKeyConstraint,
@@ -26,9 +28,15 @@ from core.kit.db import Base, UTCDateTime
 
 
 class ReadingSource(enum.IntEnum):
+    """How a reading arrived; its lower-case name is a rejection's `source`."""
+
     MQTT = 1
     UPLOAD = 2
     MANUAL = 3
+    HTTP = 4
+    """Native JSON at POST /ingest/readings."""
+    AIRROHR = 5
+    """A Sensor.Community (airrohr) sensor's own firmware, at POST /ingest/airrohr…."""
 
 
 class QualityFlag(enum.IntEnum):
@@ -76,6 +84,41 @@ class HourlyAggregate(Base):
     hour: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
     value_sum_milli: Mapped[int] = mapped_column(BigInteger)
     reading_count: Mapped[int] = mapped_column(Integer)
+    invalid_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    """Readings of the hour flagged invalid by quality control, left out of the sum and
+    count; kept so indicators can say how many were left out without reading the readings."""
+
+
+class DailyAggregate(Base):
+    """One local day (in the zone recorded in `rollup_state`) of a station's parameter: the
+    sum of its hourly means and how many hours had data.
+
+    Kept by the ingest writer in the same transaction as the hourly rows it is made of, so a
+    year's indicator reads 365 rows per station instead of 8,760 hourly ones.
+    """
+
+    __tablename__ = "daily_aggregate"
+
+    station_id: Mapped[int] = mapped_column(ForeignKey("station.id"), primary_key=True)
+    parameter_id: Mapped[int] = mapped_column(
+        SmallInteger, ForeignKey("parameter.id"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    hour_mean_sum_milli: Mapped[int] = mapped_column(BigInteger)
+    """Sum of the day's hourly means (`hourly_mean_milli`), in thousandths of the unit."""
+    hours_with_data: Mapped[int] = mapped_column(SmallInteger)
+    invalid_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+
+class RollupState(Base):
+    """One row: the time zone the daily rollups were built in. Start-up rebuilds them when
+    the deployment's zone setting differs (or the row is missing)."""
+
+    __tablename__ = "rollup_state"
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    time_zone: Mapped[str] = mapped_column(String(64))
+    rebuilt_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class LatestReading(Base):
@@ -98,7 +141,26 @@ class RejectedMessage(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    source: Mapped[str] = mapped_column(String(16), server_default=text("'mqtt'"))
+    """`ReadingSource` name in lower case: mqtt, http, airrohr, …"""
     topic: Mapped[str] = mapped_column(String(300))
+    """Where it came from: the MQTT topic, or the HTTP method and path."""
     station_code: Mapped[str | None] = mapped_column(String(64))
     payload: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
+
+
+class ReadingMetadata(Base):
+    """What a device sent beside its readings that is not a reading (airrohr's `samples`,
+    `signal`, `min_micro`, its software version …), once per station and time.
+
+    Kept out of `reading` so reading rows stay small: the readings of one message share
+    its station and time (the time of receipt, for airrohr), which is the key here.
+    """
+
+    __tablename__ = "reading_metadata"
+
+    station_id: Mapped[int] = mapped_column(ForeignKey("station.id"), primary_key=True)
+    time: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    source: Mapped[int] = mapped_column(SmallInteger)
+    values: Mapped[dict[str, str]] = mapped_column(JSON)

@@ -48,8 +48,14 @@ class Station(Base):
     area: Mapped[str] = mapped_column(String(200))
     public: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    airrohr_chip_id: Mapped[str | None] = mapped_column(String(32))
+    """A Sensor.Community (airrohr) sensor's chip id as its firmware sends it (`esp8266id` in
+    the body, `X-Sensor: esp8266-<chip id>` or `esp32-<chip id>`); one station per chip."""
 
-    __table_args__ = (Index("uq_station_lower_code", func.lower(code), unique=True),)
+    __table_args__ = (
+        Index("uq_station_lower_code", func.lower(code), unique=True),
+        Index("uq_station_airrohr_chip_id", airrohr_chip_id, unique=True),
+    )
 
 
 class StationKeeper(Base):

@@ -26,3 +26,29 @@ class ReadingPublic(BaseModel):
     time: datetime
     value: float
     quality_flag: int
+
+
+class IngestedReadingPublic(BaseModel):
+    """A reading as stored (or as already stored, for a duplicate)."""
+
+    parameter: str
+    unit: str
+    time: datetime
+    value: float
+
+
+class IngestRejectionPublic(BaseModel):
+    reason: str = Field(description="Why it was refused; `reading N:` names the list position.")
+
+
+class IngestResultPublic(BaseModel):
+    """What became of what a device sent: stored, already stored, or refused with a reason.
+
+    The answer is 200 when anything was stored or already stored (a device re-sending a
+    batch whose answer it lost is told it is done), 422 when everything was refused.
+    """
+
+    station: str
+    accepted: list[IngestedReadingPublic]
+    duplicates: list[IngestedReadingPublic]
+    rejected: list[IngestRejectionPublic]

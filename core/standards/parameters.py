@@ -32,6 +32,7 @@ PARAMETERS: tuple[ParameterInfo, ...] = (
     ParameterInfo(7, "co", "Carbon monoxide", "ppm", Decimal(0), Decimal(1000), "CO"),
     ParameterInfo(8, "temperature", "Air temperature", "degC", Decimal(-40), Decimal(70)),
     ParameterInfo(9, "humidity", "Relative humidity", "%", Decimal(0), Decimal(100)),
+    ParameterInfo(10, "pressure", "Air pressure", "hPa", Decimal(300), Decimal(1100)),
 )
 
 BY_CODE: dict[str, ParameterInfo] = {p.code: p for p in PARAMETERS}

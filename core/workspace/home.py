@@ -3,25 +3,38 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from core.access.principal import MANAGERS, Principal
+from core.access.principal import MANAGERS, SEE_ALL_PRIVATE, Principal
 from core.access.scope import StationScope
 from core.accounts.users import get_user
 from core.alerts.service import list_alerts
 from core.audit.service import list_audit_events
 from core.kit.errors import Forbidden
-from core.models import Alert, ApiKey, Organisation, Role, Station, StationKeeper, UserAccount
+from core.models import (
+    Alert,
+    ApiKey,
+    Organisation,
+    Role,
+    StakeholderGroup,
+    Station,
+    StationKeeper,
+    UserAccount,
+)
 from core.organisations.service import get_organisation
 from core.public.status import station_statuses
+from core.reports.service import REPORTERS
 from core.workspace.schemas import HomePublic, StaffCounts
 
 RECENT_CHANGES = 10
 
 
-def home_for(session: Session, *, principal: Principal, now: datetime) -> HomePublic:
+def home_for(
+    session: Session, *, principal: Principal, now: datetime, zone: ZoneInfo
+) -> HomePublic:
     """Raises Forbidden for an API key or the public: a home page is a person's."""
     if principal.user_id is None or principal.role is None:
         raise Forbidden("a home page is for a signed-in person")
@@ -33,9 +46,15 @@ def home_for(session: Session, *, principal: Principal, now: datetime) -> HomePu
         organisation_name_th=organisation.name_th,
         organisation_name_en=organisation.name_en,
         areas=list(organisation.areas),
-        stations=station_statuses(session, stations=_own_stations(session, user=user), now=now),
+        stations=station_statuses(
+            session, stations=_own_stations(session, user=user), now=now, zone=zone
+        ),
         alerts=[],
     )
+    if user.role == Role.OPERATOR and organisation.stakeholder_group == StakeholderGroup.OPERATOR:
+        home.facility_id = organisation.id
+    home.sees_all_facilities = user.role in SEE_ALL_PRIVATE
+    home.may_report = user.role in REPORTERS
     scope = StationScope.for_principal(principal)
     if user.role == Role.OFFICIAL:
         areas = organisation.areas or None  # no areas of its own: the whole district

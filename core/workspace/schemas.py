@@ -29,5 +29,12 @@ class HomePublic(BaseModel):
     """Kept (volunteer), the organisation's (operator), or every station (the others)."""
     alerts: list[AlertPublic]
     """Open alerts: of the official's areas, of all stations for staff; none for others."""
+    facility_id: int | None = None
+    """The operator's own facility (its organisation, of the operator group), for its
+    compliance page."""
+    sees_all_facilities: bool = False
+    may_report: bool = False
+    """Volunteers, backbone staff and admins: the page links to the phone report form."""
+    """Officials, the backbone and admins see every facility's compliance."""
     counts: StaffCounts | None = None
     recent_changes: list[AuditEventPublic] = []

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,13 +17,17 @@ from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from sqlalchemy import Engine
 
 from api.auth import declares_access
-from core.access.principal import system_principal
+from api.routers.reports import storage_of
+from core.access.principal import Principal, system_principal
 from core.accounts.api_keys import create_api_key
 from core.accounts.schemas import ApiKeyCreate
 from core.alerts.service import evaluate_24h_exceedances
 from core.devices.credentials import issue_credential
 from core.models import Role, StakeholderGroup, StationKind
 from core.readings.ingest import IncomingMessage, ingest_messages
+from core.reports.schemas import ObservationCreate
+from core.reports.service import report_observation
+from core.settings import Settings, StorageSettings, default_zone
 from tests.api.conftest import Api, make_api
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -46,6 +51,7 @@ DOCUMENTATION_PATHS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redo
 STATIC_MOUNTS = {"/static"}
 # The sign-in form's double-submit token, as the form and its cookie carry it.
 FORM_TOKEN = "t" * 43
+PNG_PHOTO = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,16 @@ NEW_STATION = {
 }
 
 
+REPORTERS = frozenset({"volunteer", *MANAGERS})
+SEE_NOTES = frozenset({"volunteer", "official", *MANAGERS})
+"""The reporter of the world's observation, and the staff who see every report in full."""
+OBSERVATION = {"kind": "visible_dust", "village": "Na Phra Lan", "note": "Dust over the road"}
+
+
+def manual_reading(station: str) -> dict[str, str]:
+    return {"kind": "reading", "station_code": station, "parameter": "pm10", "value": "55"}
+
+
 def user_body(role: str) -> dict[str, Any]:
     return {
         "email": f"new-{role}@example.org",
@@ -96,6 +112,10 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/status", ALL),
     Row("GET", "/status", SEE_A, sees="{f_a}", name="shows factory A's station"),
     Row("GET", "/status", SEE_B, sees="{f_b}", name="shows factory B's station"),
+    Row("GET", "/indicators", ALL),
+    Row("GET", "/indicators", ALL, sees="{v_kept}", name="counts a public station"),
+    Row("GET", "/indicators", SEE_A, sees="{f_a}", name="counts factory A's station"),
+    Row("GET", "/indicators", SEE_A, name="factory A"),
     Row("GET", "/alerts", ALL),
     Row("GET", "/alerts", ALL, sees="{v_kept}", name="shows a public station's alert"),
     Row("GET", "/alerts", SEE_A, sees="{f_a}", name="shows factory A's alert"),
@@ -115,6 +135,9 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/stations/{code}/readings", ALL, name="public"),
     Row("GET", "/stations/{code}/readings", SEE_A, name="factory A"),
     Row("GET", "/stations/{code}/readings", SEE_B, name="factory B"),
+    Row("GET", "/stations/{code}/hourly", ALL, name="public"),
+    Row("GET", "/stations/{code}/hourly", SEE_A, name="factory A"),
+    Row("GET", "/stations/{code}/hourly", SEE_B, name="factory B"),
     Row("GET", "/stations/{code}/keepers", MANAGERS),
     Row("POST", "/stations/{code}/keepers", MANAGERS, {"user_id": "{volunteer_id}"}),
     Row("DELETE", "/stations/{code}/keepers/{user_id}", MANAGERS),
@@ -171,6 +194,13 @@ TABLE: tuple[Row, ...] = (
     Row("DELETE", "/stations/{code}/mqtt-credential", {"operator_a", *MANAGERS}, name="A"),
     Row("DELETE", "/stations/{code}/mqtt-credential", {"volunteer", *MANAGERS}, name="kept"),
     Row("GET", "/audit", MANAGERS),
+    Row("GET", "/standards", ALL),
+    Row("GET", "/standards/{series_or_id}", ALL),
+    Row("GET", "/aqi/scales", ALL),
+    Row("GET", "/aqi", ALL),
+    Row(
+        "POST", "/aqi/nowcast", ALL, {"scale": "us-epa-2024", "pollutant": "pm25", "hours": [9, 8]}
+    ),
     Row("POST", "/auth/token", ALL, form={"username": "{volunteer_email}", "password": "{pw}"}),
     Row("POST", "/auth/refresh", ALL, {"refresh_token": "{refresh_token}"}),
     Row("POST", "/auth/logout", SIGNED_IN),
@@ -221,10 +251,37 @@ TABLE: tuple[Row, ...] = (
     Row("POST", "/manage/stations/{code}/keys", MANAGERS, form={"name": "logger"}),
     Row("POST", "/manage/keys/{key_id}/revoke", MANAGERS),
     Row("GET", "/manage/audit", MANAGERS),
+    # A facility's compliance: its own operators, officials, the backbone and admins.
+    Row("GET", "/facilities/{facility_id}/compliance", SEE_A),
+    Row("GET", "/facilities/{facility_id}/compliance.csv", SEE_A),
+    Row("GET", "/facilities/{facility_id}/compliance/page", SEE_A),
+    Row("GET", "/compliance", {"operator_a", "operator_b", "official", "backbone", "admin"}),
+    Row("GET", "/aqi/calculator", ALL),
+    # Devices send readings with their API key; people's sign-ins are refused (403).
+    Row("POST", "/ingest/readings", frozenset(), {"parameter": "pm10", "value": 1, "time": "x"}),
+    Row("POST", "/ingest/airrohr", frozenset(), {"esp8266id": "1", "sensordatavalues": []}),
+    Row("POST", "/ingest/airrohr/v1/push-sensor-data/", frozenset(), {"sensordatavalues": []}),
+    # Volunteers' reports: observations and readings typed in by hand.
+    Row("POST", "/reports", REPORTERS, form=OBSERVATION, name="an observation"),
+    Row("POST", "/reports", REPORTERS, form=manual_reading("{v_kept}"), name="reading, kept"),
+    Row("POST", "/reports", MANAGERS, form=manual_reading("{v_other}"), name="reading, not kept"),
+    Row("POST", "/reports", MANAGERS, form=manual_reading("{f_a}"), name="reading, factory A"),
+    Row("GET", "/reports", ALL),
+    Row("GET", "/reports", ALL, sees="{observation_village}", name="shows the village"),
+    Row("GET", "/reports", SEE_NOTES, sees="{observation_note}", name="shows the note"),
+    Row("GET", "/reports/{observation_id}/photo", SEE_NOTES),
+    Row("GET", "/report", REPORTERS),
+    Row("POST", "/report", REPORTERS, form=OBSERVATION, name="an observation"),
+    Row("POST", "/report", MANAGERS, form=manual_reading("{v_other}"), name="reading, not kept"),
 )
 
 # Which concrete path each row calls (templates as in app.routes, filled from the world).
+PERIOD = "parameter=pm10&start={week_ago}&end={today}"
 CONCRETE = {
+    "GET /indicators": f"/indicators?{PERIOD}",
+    "GET /indicators counts a public station": f"/indicators?{PERIOD}",
+    "GET /indicators counts factory A's station": f"/indicators?{PERIOD}",
+    "GET /indicators factory A": f"/indicators?{PERIOD}&station={{f_a}}",
     "GET /stations/{code} public": "/stations/{v_kept}",
     "GET /stations/{code} factory A": "/stations/{f_a}",
     "GET /stations/{code} factory B": "/stations/{f_b}",
@@ -235,6 +292,9 @@ CONCRETE = {
     "GET /stations/{code}/readings public": "/stations/{v_kept}/readings",
     "GET /stations/{code}/readings factory A": "/stations/{f_a}/readings",
     "GET /stations/{code}/readings factory B": "/stations/{f_b}/readings",
+    "GET /stations/{code}/hourly public": "/stations/{v_kept}/hourly?parameter=pm10&hours=48",
+    "GET /stations/{code}/hourly factory A": "/stations/{f_a}/hourly?parameter=pm10",
+    "GET /stations/{code}/hourly factory B": "/stations/{f_b}/hourly?parameter=pm10",
     "GET /stations/{code}/keepers": "/stations/{v_kept}/keepers",
     "POST /stations/{code}/keepers": "/stations/{v_other}/keepers",
     "DELETE /stations/{code}/keepers/{user_id}": "/stations/{v_kept}/keepers/{volunteer_id}",
@@ -257,6 +317,12 @@ CONCRETE = {
     "POST /manage/users/{user_id}/disable an admin": "/manage/users/{other_admin_id}/disable",
     "POST /manage/stations/{code}/keys": "/manage/stations/{f_a}/keys",
     "POST /manage/keys/{key_id}/revoke": "/manage/keys/{key_a_id}/revoke",
+    "GET /facilities/{facility_id}/compliance": "/facilities/{org_a}/compliance",
+    "GET /facilities/{facility_id}/compliance.csv": "/facilities/{org_a}/compliance.csv",
+    "GET /facilities/{facility_id}/compliance/page": "/facilities/{org_a}/compliance/page",
+    "GET /standards/{series_or_id}": "/standards/th-pm25-24h",
+    "GET /aqi": "/aqi?scale=th-pcd-2023&pollutant=pm25&value=41.2",
+    "GET /reports/{observation_id}/photo": "/reports/{observation_id}/photo",
 }
 
 
@@ -289,8 +355,9 @@ def publish_a_day_over_the_limit(api: Api, codes: list[str], now: datetime) -> N
             for code in codes
         ],
         topic_prefix="dustwatch/v1",
+        zone=default_zone(),
     )
-    evaluate_24h_exceedances(api.session, now=now)
+    evaluate_24h_exceedances(api.session, now=now, zone=default_zone())
 
 
 def build_world(api: Api) -> World:
@@ -327,6 +394,15 @@ def build_world(api: Api) -> World:
     )
     for station in (f_a, v_kept):
         issue_credential(s, actor=system_principal("test"), code=station.code, now=now)
+    settings: Settings = api.client.app.state.settings  # type: ignore[attr-defined]
+    observation = report_observation(
+        s,
+        actor=Principal(user_id=users["volunteer"].id, role=Role.VOLUNTEER, label="volunteer"),
+        data=ObservationCreate(kind="visible_dust", village=v_kept.area, note="Grey cloud at 7"),
+        photo=PNG_PHOTO,
+        storage=storage_of(settings),
+        now=now,
+    )
     world = World(
         values={
             "org_community": str(community.id),
@@ -342,7 +418,12 @@ def build_world(api: Api) -> World:
             "key_a_id": str(key.id),
             "key_a_prefix": key.prefix,
             "pw": DEFAULT_PASSWORD,
+            "today": now.date().isoformat(),
+            "week_ago": (now.date() - timedelta(days=7)).isoformat(),
             "refresh_token": tokens_for(s, users["volunteer"]).refresh_token,
+            "observation_id": observation.id,
+            "observation_note": "Grey cloud at 7",
+            "observation_village": v_kept.area,
         }
     )
     world.headers = {"anonymous": {}} | {
@@ -354,8 +435,9 @@ def build_world(api: Api) -> World:
 
 
 @pytest.fixture
-def world_api(engine: Engine) -> Iterator[tuple[Api, World]]:
-    for api in make_api(engine):
+def world_api(engine: Engine, tmp_path: Path) -> Iterator[tuple[Api, World]]:
+    settings = Settings(storage=StorageSettings(dir=tmp_path / "files"))
+    for api in make_api(engine, settings):
         yield api, build_world(api)
 
 

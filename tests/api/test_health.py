@@ -73,3 +73,18 @@ def test_a_stalled_component_makes_health_degraded(api: Api) -> None:
         "waiting": 7,
         "detail": {"backlog": 7},
     }
+
+
+def test_a_warning_makes_health_degraded_but_keeps_the_process_in_service(api: Api) -> None:
+    health = api.client.app.state.health  # type: ignore[attr-defined]
+    now = datetime.now(UTC)
+    health.beat("ingest", last_progress=now, stall_after=60, broker_queued=400_000)
+    assert api.client.get("/health").json()["status"] == "ok"
+
+    warning = "the broker holds 600000 messages, over half its limit of 1000000"
+    health.beat("ingest", last_progress=now, stall_after=60, warning=warning, broker_queued=600_000)
+    response = api.client.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["problems"]) == ("degraded", [f"ingest: {warning}"])
+    assert body["components"][0]["detail"] == {"broker_queued": 600_000}

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from core.models import Role
 from core.readings.ingest import IncomingMessage, ingest_messages
+from core.settings import default_zone
 from tests.api.conftest import Api
 from tests.factories import make_organisation, make_user
 
@@ -60,6 +61,7 @@ def publish(client: TestClient, code: str, readings: list[dict[str, object]]) ->
                 )
             ],
             topic_prefix="dustwatch/v1",
+            zone=default_zone(),
         )
 
 

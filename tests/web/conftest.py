@@ -1,7 +1,8 @@
 """Browser tests: the real app under uvicorn on a free loopback port, over a migrated SQLite
 file with one account per role and a day of readings, driven by Debian's Chromium through
-Playwright. Each test gets a fresh browser context whose requests may go to 127.0.0.1 only,
-and leaves a screenshot in test-artifacts/screenshots/."""
+Playwright. Each test gets a fresh browser context whose requests may go to 127.0.0.1 only
+(the map's OpenStreetMap tiles are refused as if offline, unless a test serves them), and
+leaves a screenshot in test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, Playwright, Route, sync_playwright
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
 from core.alerts.service import evaluate_24h_exceedances
@@ -26,7 +27,7 @@ from core.kit.health import HealthRegistry
 from core.kit.schema import upgrade_to_head
 from core.models import Role, StakeholderGroup, StationKind
 from core.readings.ingest import IncomingMessage, ingest_messages
-from core.settings import DatabaseSettings, Settings
+from core.settings import DatabaseSettings, Settings, StorageSettings, default_zone
 from tests.factories import DEFAULT_PASSWORD, keep, make_organisation, make_station, make_user
 from tests.support import free_port, wait_for
 
@@ -44,10 +45,21 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PEOPLE = ("volunteer", "operator_a", "operator_b", "official", "backbone", "admin", "forgetful")
 PASSWORD = DEFAULT_PASSWORD
+TILE_HOSTS = frozenset({"tile.openstreetmap.org"})
+"""Where the public map's background comes from when online; never reached in tests."""
 
 
 def email(person: str) -> str:
     return f"{person.replace('_', '-')}@example.org"
+
+
+PUBLIC_STATIONS = (
+    ("npl-v02", "Nong Pling school", "Nong Pling", 14.700, 100.890),
+    ("npl-v03", "Khao Kaeo temple", "Khao Kaeo", 14.660, 100.850),
+    ("npl-v04", "Nong Pling health post", "Nong Pling", 14.705, 100.895),
+    ("npl-v05", "Khao Kaeo market", "Khao Kaeo", 14.665, 100.860),
+)
+"""Public stations beside Wat Na Phra Lan (npl-v01): code, name, village, position."""
 
 
 @dataclass
@@ -55,6 +67,28 @@ class Site:
     url: str
     names: dict[str, str] = field(default_factory=dict)
     """Display names of the people, by key."""
+    database_url: str = ""
+    """The site's SQLite file, for tests that add data of their own."""
+
+
+def serve(session_factory: sessionmaker[Session], url: str) -> Iterator[str]:
+    """dustwatch under uvicorn on a free loopback port, for as long as the caller needs."""
+    # Photos sent with reports go beside the site's database file, not into the checkout.
+    files = Path(url.removeprefix("sqlite:///")).parent / "files"
+    settings = Settings(db=DatabaseSettings(url=url), storage=StorageSettings(dir=files))
+    app = create_app(
+        settings=settings, session_factory=session_factory, health_registry=HealthRegistry()
+    )
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none")
+    )
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    wait_for(lambda: server.started, timeout=30, what="uvicorn to start")
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=30)
 
 
 def publish(session: Session, code: str, parameter: str, value: float, now: datetime) -> None:
@@ -65,7 +99,7 @@ def publish(session: Session, code: str, parameter: str, value: float, now: date
         for h in range(1, 25)
     ]
     message = IncomingMessage(f"dustwatch/v1/readings/{code}", json.dumps(readings).encode(), now)
-    ingest_messages(session, messages=[message], topic_prefix="dustwatch/v1")
+    ingest_messages(session, messages=[message], topic_prefix="dustwatch/v1", zone=default_zone())
 
 
 def seed(session: Session) -> dict[str, str]:
@@ -125,11 +159,26 @@ def seed(session: Session) -> dict[str, str]:
         session, code="f-b", name="Quarry B fence", organisation_id=factory_b.id, **private
     )
     keep(session, users["volunteer"], village)
+    # More villages for the public map, one station per Thai AQI band and one silent.
+    for code, name, area, latitude, longitude in PUBLIC_STATIONS:
+        make_station(
+            session,
+            code=code,
+            name=name,
+            area=area,
+            latitude=latitude,
+            longitude=longitude,
+            organisation_id=community.id,
+        )
     now = datetime.now(UTC)
     publish(session, "npl-v01", "pm25", 30.0, now)  # Thai AQI 70: moderate (yellow)
+    publish(session, "npl-v02", "pm25", 80.0, now)  # over 75: red
+    publish(session, "npl-v03", "pm25", 10.0, now)  # very good (blue) ...
+    publish(session, "npl-v03", "pm10", 60.0, now)  # ... but PM10 makes it good (green)
+    publish(session, "npl-v05", "pm25", 50.0, now)  # starting to affect health (orange)
     publish(session, "f-a", "pm10", 200.0, now)  # over the PM10 standard of 120: an alert
     publish(session, "f-b", "pm10", 50.0, now)
-    evaluate_24h_exceedances(session, now=now)
+    evaluate_24h_exceedances(session, now=now, zone=default_zone())
     return names
 
 
@@ -141,20 +190,23 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     session_factory = make_session_factory(engine)
     with session_factory.begin() as session:
         names = seed(session)
-    settings = Settings(db=DatabaseSettings(url=url))
-    app = create_app(
-        settings=settings, session_factory=session_factory, health_registry=HealthRegistry()
-    )
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none")
-    )
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    wait_for(lambda: server.started, timeout=30, what="uvicorn to start")
-    yield Site(url=f"http://127.0.0.1:{port}", names=names)
-    server.should_exit = True
-    thread.join(timeout=30)
+    for address in serve(session_factory, url):
+        yield Site(url=address, names=names, database_url=url)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def empty_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A new deployment: one public station that has not reported yet, one private."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('empty') / 'dustwatch.db'}"
+    upgrade_to_head(url)
+    engine = make_engine(url)
+    session_factory = make_session_factory(engine)
+    with session_factory.begin() as session:
+        make_station(session, code="new-v01", name="First sensor", area="Na Phra Lan")
+        make_station(session, code="new-f01", name="Fence line", public=False)
+    for address in serve(session_factory, url):
+        yield Site(url=address)
     engine.dispose()
 
 
@@ -188,6 +240,8 @@ def page(browser: Browser, site: Site, request: pytest.FixtureRequest) -> Iterat
         address = urlsplit(route.request.url)
         if address.scheme in {"data", "blob"} or address.hostname == "127.0.0.1":
             route.continue_()
+        elif address.hostname in TILE_HOSTS:
+            route.abort("internetdisconnected")
         else:
             elsewhere.append(route.request.url)
             route.abort()

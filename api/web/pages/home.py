@@ -19,5 +19,10 @@ people = require_roles(*Role)
 @router.get("/home", response_class=HTMLResponse, dependencies=[Depends(people)])
 def home(page: PageDep) -> HTMLResponse:
     return page.render(
-        "home.html", {"home": home_for(page.session, principal=page.principal, now=page.now)}
+        "home.html",
+        {
+            "home": home_for(
+                page.session, principal=page.principal, now=page.now, zone=page.settings.zone
+            )
+        },
     )

@@ -121,7 +121,8 @@ def test_mosquitto_files_list_the_ingest_and_active_stations_only(session: Sessi
     assert revoked.code not in hashes
     assert without.code not in hashes
     assert f"user {active.code}\ntopic write p/v1/readings/{active.code}\n" in files.acl_file
-    assert f"user {INGEST_USER}\ntopic read p/v1/readings/+\n" in files.acl_file
+    ingest_rules = "topic read p/v1/readings/+\ntopic read $SYS/broker/#\n"
+    assert f"user {INGEST_USER}\n{ingest_rules}" in files.acl_file
     assert revoked.code not in files.acl_file
     assert without.code not in files.acl_file
 

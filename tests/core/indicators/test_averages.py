@@ -14,6 +14,7 @@ from core.indicators.averages import (
     mean_of_hourly_means,
     period_day,
 )
+from core.kit.time import BANGKOK
 from core.standards.parameters import BY_CODE
 
 END = datetime(2026, 11, 22, 0, tzinfo=UTC)
@@ -78,7 +79,7 @@ def test_pm25_over_standard_agrees_with_aqi_above_100(
     mean_milli: int, over: bool, reported: Decimal
 ) -> None:
     average = mean_of_hourly_means(hours([[mean_milli]] * 24), start=START, end=END)
-    verdict = judge_24h(BY_CODE["pm25"], average)
+    verdict = judge_24h(BY_CODE["pm25"], average, BANGKOK)
     assert verdict.over_standard is over
     assert verdict.reported == reported
     assert verdict.aqi is not None
@@ -87,7 +88,7 @@ def test_pm25_over_standard_agrees_with_aqi_above_100(
 
 def test_incomplete_average_gets_no_verdict() -> None:
     average = mean_of_hourly_means(hours([[200_000]] * 10), start=START, end=END)
-    verdict = judge_24h(BY_CODE["pm10"], average)
+    verdict = judge_24h(BY_CODE["pm10"], average, BANGKOK)
     assert verdict.over_standard is None
     assert verdict.aqi is None
 
@@ -95,13 +96,13 @@ def test_incomplete_average_gets_no_verdict() -> None:
 def test_standard_is_chosen_by_the_local_day_the_period_describes() -> None:
     # A window ending 2023-05-31 17:00 UTC = 2023-06-01 00:00 Bangkok describes 31 May.
     end = datetime(2023, 5, 31, 17, tzinfo=UTC)
-    assert str(period_day(end)) == "2023-05-31"
+    assert str(period_day(end, BANGKOK)) == "2023-05-31"
     average = mean_of_hourly_means(
         hours([[45_000]] * 24, start=end - timedelta(hours=24)),
         start=end - timedelta(hours=24),
         end=end,
     )
-    verdict = judge_24h(BY_CODE["pm25"], average)
+    verdict = judge_24h(BY_CODE["pm25"], average, BANGKOK)
     assert verdict.standard is not None
     assert verdict.standard.id == "th-pm25-24h-2010"
     assert verdict.over_standard is False  # 45 is under the old limit of 50
@@ -111,4 +112,4 @@ def test_standard_is_chosen_by_the_local_day_the_period_describes() -> None:
         start=later - timedelta(hours=24),
         end=later,
     )
-    assert judge_24h(BY_CODE["pm25"], average).over_standard is True
+    assert judge_24h(BY_CODE["pm25"], average, BANGKOK).over_standard is True

@@ -14,6 +14,7 @@ from core.kit.errors import InvalidInput, NotFound
 from core.models import HourlyAggregate, LatestReading, Reading, RejectedMessage
 from core.readings.ingest import IncomingMessage, ingest_messages
 from core.readings.queries import list_readings
+from core.settings import default_zone
 from tests.factories import make_station
 
 PREFIX = "dustwatch/v1"
@@ -34,7 +35,9 @@ def reading(
 
 
 def ingest(session: Session, *messages: IncomingMessage):  # type: ignore[no-untyped-def]
-    return ingest_messages(session, messages=list(messages), topic_prefix=PREFIX)
+    return ingest_messages(
+        session, messages=list(messages), topic_prefix=PREFIX, zone=default_zone()
+    )
 
 
 def rejections(session: Session) -> list[str]:
@@ -173,6 +176,7 @@ def test_topic_outside_the_readings_tree_is_rejected(session: Session) -> None:
         session,
         messages=[IncomingMessage(f"{PREFIX}/other/x", b"{}", NOW)],
         topic_prefix=PREFIX,
+        zone=default_zone(),
     )
     assert outcome.rejected == 1
     assert "topic must be" in rejections(session)[0]
