@@ -57,7 +57,9 @@ class EmbeddedBroker:
     """Runs amqtt on its own event loop in a daemon thread, loopback by default.
 
     It keeps sessions in memory only: messages it holds are lost if the process stops,
-    which is why production uses Mosquitto with persistence.
+    which is why production uses Mosquitto with persistence. amqtt also forgets a QoS 1
+    message it sent on a connection that closes before the PUBACK, so a client that leaves
+    and comes back while the broker runs should wait until `connected` says it has gone.
     """
 
     def __init__(
@@ -150,6 +152,16 @@ class EmbeddedBroker:
                 log.warning("could not check the MQTT password of %r", user, exc_info=True)
                 return SERVER_UNAVAILABLE
         return ACCEPTED if right else BAD_USERNAME_PASSWORD
+
+    def connected(self, client_id: str, timeout: float = 5.0) -> bool:
+        """Whether amqtt holds a live connection for this client id right now."""
+        future = asyncio.run_coroutine_threadsafe(self._connected(client_id), self._loop)
+        return future.result(timeout)
+
+    async def _connected(self, client_id: str) -> bool:
+        assert self._broker is not None
+        entry = self._broker.sessions.get(client_id)
+        return entry is not None and entry[0].transitions.state == "connected"
 
     def stop(self, timeout: float = 10.0) -> None:
         if self._broker is not None and self._loop.is_running():

@@ -205,6 +205,7 @@ def test_a_device_cannot_erase_the_ingests_queue_with_its_client_id(village: Vil
             return runtime
 
         run_ingest().stop()  # subscribed once: the broker keeps the session for it
+        wait_for(lambda: not broker.connected(INGEST_USER), what="the broker to see it leave")
         device = Device(
             host="127.0.0.1",
             port=broker.port,
