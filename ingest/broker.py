@@ -104,7 +104,7 @@ class EmbeddedBroker:
                 f"{__name__}.TopicRule": {"prefix": self._prefix},
             },
         }
-        self._broker = Broker(config, loop=self._loop)
+        self._broker = _DeliveringBroker(config, loop=self._loop)
         await self._broker.start()
         self._server = await asyncio.start_server(self._accept, self.host, self.port)
 
@@ -181,6 +181,21 @@ class EmbeddedBroker:
             self._server.close()
         assert self._broker is not None
         await self._broker.shutdown()
+
+
+class _DeliveringBroker(Broker):  # type: ignore[misc]  # amqtt has no type hints
+    """amqtt acknowledges a PUBLISH when it reads it and passes it on later, one at a time;
+    when the client disconnects, amqtt leaves what it has not passed on yet in the session's
+    queue and forgets it. A device that publishes a burst and leaves would lose readings the
+    broker had acknowledged. This passes the rest on after amqtt's loop ends."""
+
+    async def _client_message_loop(self, client_session: Session, handler: Any) -> None:
+        await super()._client_message_loop(client_session, handler)
+        waiting = client_session.delivered_message_queue
+        while not waiting.empty():
+            delivered: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            delivered.set_result(waiting.get_nowait())
+            await self._handle_message_delivery(client_session, handler, delivered)
 
 
 class _Replay(ReaderAdapter):  # type: ignore[misc]  # amqtt has no type hints

@@ -67,7 +67,7 @@ class Mosquitto:
         return shutil.which("mosquitto") is not None
 
     @classmethod
-    def create(cls) -> Mosquitto:
+    def create(cls, *, max_queued_messages: int = 100_000) -> Mosquitto:
         directory = Path(tempfile.mkdtemp(prefix="dustwatch-mosquitto-"))
         # Started as root, Mosquitto drops to its own user, which must still write its
         # persistence file here.
@@ -79,7 +79,7 @@ class Mosquitto:
             "persistence true\n"
             f"persistence_location {directory}/\n"
             "autosave_interval 1\n"
-            "max_queued_messages 100000\n"
+            f"max_queued_messages {max_queued_messages}\n"
             f"log_dest file {directory}/mosquitto.log\n"
         )
         broker.start()

@@ -4,6 +4,7 @@ nothing, and cannot take the ingest's client id. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -107,6 +108,30 @@ def test_a_device_publishes_as_itself_only(village: Village, dustwatch: Runtime)
     device.close()
     wait_for(lambda: village.stored("npl-a") == 1, what="the device's own reading")
     assert village.stored("npl-b") == 0
+
+
+def test_a_burst_published_just_before_leaving_is_stored_whole(
+    village: Village, dustwatch: Runtime
+) -> None:
+    """amqtt acknowledges each PUBLISH as it reads it and passes them on one by one; a device
+    that sends a burst and disconnects at once must not lose the ones not yet passed on."""
+    device = Device(
+        host="127.0.0.1",
+        port=port_of(dustwatch),
+        username="npl-a",
+        password=village.passwords["npl-a"],
+    )
+    sent = [
+        device.client.publish(f"{PREFIX}/readings/npl-a", json.dumps(payload), qos=1)
+        for payload in readings(200)
+    ]
+    for info in sent:
+        info.wait_for_publish(timeout=15)
+    device.close()
+    assert all(info.is_published() for info in sent)
+    with suppress(AssertionError):  # the count below says how many arrived
+        wait_for(lambda: village.stored("npl-a") == 200, timeout=20, what="200 readings")
+    assert village.stored("npl-a") == 200
 
 
 def test_a_device_reads_nothing(village: Village, dustwatch: Runtime) -> None:
