@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     Enum,
     ForeignKey,
     Index,
@@ -52,6 +53,10 @@ class Alert(Base):
     latest_average_milli: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    """When dustwatch learnt of the breach; later than `opened_at` when readings came late."""
+    arrived_late: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    """Its start was found in readings that arrived after their hour: opened for the past."""
 
     __table_args__ = (
         Index(
