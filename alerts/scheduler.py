@@ -34,8 +34,7 @@ def check_exceedances(
         run = evaluate_24h_exceedances(session, now=moment, zone=zone)
     if late.opened or late.resolved or late.updated:
         log.info(
-            "alerts from late readings (%d hours judged again): opened %s, resolved %s, "
-            "changed %s",
+            "alerts from late readings (%d hours judged again): opened %s, resolved %s, changed %s",
             late.reevaluated_hours,
             late.opened,
             late.resolved,
