@@ -25,7 +25,7 @@ class AlertRun:
     updated: list[int] = field(default_factory=list)
     resolved: list[int] = field(default_factory=list)
     reevaluated_hours: int = 0
-    """Hours touched by late readings whose windows were judged again."""
+    """Hours touched by late readings taken from `pending_evaluation` by this run."""
 
 
 def evaluate_24h_exceedances(session: Session, *, now: datetime, zone: ZoneInfo) -> AlertRun:

@@ -10,7 +10,7 @@ is not late: every window holding it ends at or after the next hour starts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from core.kit.time import floor_hour
 from core.models import PendingEvaluation
 
+HourKey = tuple[int, int, datetime]
+"""(station id, parameter id, UTC start of the hour)."""
 TouchedReading = tuple[int, int, datetime, datetime]
 """(station id, parameter id, UTC time of the reading, when it was received)."""
 
@@ -29,18 +31,25 @@ def is_late(time: datetime, received_at: datetime) -> bool:
 
 
 def record_late_hours(session: Session, readings: Iterable[TouchedReading]) -> int:
-    """Record each hour that late readings touched once; returns how many hours.
-
-    An hour already waiting gets its generation raised, so a check judging it right now
-    does not delete it and it is judged again with these readings.
-    """
-    hours: dict[tuple[int, int, datetime], datetime] = {}
+    """Record each hour that late readings touched once; returns how many hours."""
+    hours: dict[HourKey, datetime] = {}
     for station_id, parameter_id, time, received_at in readings:
         if is_late(time, received_at):
             key = (station_id, parameter_id, floor_hour(time.astimezone(UTC)))
             hours[key] = min(hours.get(key, received_at), received_at)
+    record_touched_hours(session, hours)
+    return len(hours)
+
+
+def record_touched_hours(session: Session, hours: Mapping[HourKey, datetime]) -> None:
+    """Ask the alert check to judge again the ended windows holding these hours (each with
+    when it was touched): for late readings, and for any other change to a past hour's sum.
+
+    An hour already waiting gets its generation raised, so a check judging it right now
+    does not delete it and it is judged again with this change.
+    """
     if not hours:
-        return 0
+        return
     table = PendingEvaluation
     statement = (
         postgresql.insert(table)
@@ -53,8 +62,7 @@ def record_late_hours(session: Session, readings: Iterable[TouchedReading]) -> i
             set_={"generation": table.generation + 1},
         ),
         [
-            {"station_id": s, "parameter_id": p, "hour": h, "recorded_at": received}
-            for (s, p, h), received in sorted(hours.items())  # one lock order for all writers
+            {"station_id": s, "parameter_id": p, "hour": h, "recorded_at": touched_at}
+            for (s, p, h), touched_at in sorted(hours.items())  # one lock order for all writers
         ],
     )
-    return len(hours)
