@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.alerts.late import evaluate_late_readings
 from core.alerts.service import AlertRun, evaluate_24h_exceedances
 from core.kit.health import HealthRegistry
 from core.kit.jobs import try_job_lock
@@ -20,15 +21,33 @@ log = logging.getLogger(__name__)
 def check_exceedances(
     session_factory: sessionmaker[Session], *, zone: ZoneInfo, now: datetime | None = None
 ) -> AlertRun | None:
-    """One run of the 24-hour exceedance check; None when another replica holds the lock."""
+    """One run of the 24-hour exceedance check; None when another replica holds the lock.
+
+    The windows late readings touched are judged first, so that an alert they open and
+    leave open is the one the check of the current window then follows.
+    """
     moment = now or datetime.now(UTC)
     with session_factory.begin() as session:
         if not try_job_lock(session, name="alerts.check_exceedances"):
             return None
+        late = evaluate_late_readings(session, now=moment, zone=zone)
         run = evaluate_24h_exceedances(session, now=moment, zone=zone)
+    if late.opened or late.resolved or late.updated:
+        log.info(
+            "alerts from late readings (%d hours judged again): opened %s, resolved %s, changed %s",
+            late.reevaluated_hours,
+            late.opened,
+            late.resolved,
+            late.updated,
+        )
     if run.opened or run.resolved:
         log.info("alerts: opened %s, resolved %s", run.opened, run.resolved)
-    return run
+    return AlertRun(
+        opened=late.opened + run.opened,
+        updated=late.updated + run.updated,
+        resolved=late.resolved + run.resolved,
+        reevaluated_hours=late.reevaluated_hours,
+    )
 
 
 class AlertScheduler:

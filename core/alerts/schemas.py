@@ -27,3 +27,11 @@ class AlertPublic(BaseModel):
     opened_at: datetime
     updated_at: datetime
     resolved_at: datetime | None
+    detected_at: datetime = Field(
+        description="When dustwatch learnt of the breach: later than opened_at when it was "
+        "found in readings that arrived late."
+    )
+    arrived_late: bool = Field(
+        description="Opened for the past from readings sent after their time (a device's "
+        "backlog); opened_at is the end of the first 24-hour window over the standard."
+    )

@@ -24,6 +24,8 @@ class AlertRun:
     opened: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
     resolved: list[int] = field(default_factory=list)
+    reevaluated_hours: int = 0
+    """Hours touched by late readings taken from `pending_evaluation` by this run."""
 
 
 def evaluate_24h_exceedances(session: Session, *, now: datetime, zone: ZoneInfo) -> AlertRun:
@@ -78,6 +80,8 @@ def _open_alert(
         peak_average_milli=average_milli,
         latest_average_milli=average_milli,
         updated_at=now,
+        detected_at=now,
+        arrived_late=False,
     )
     try:
         with session.begin_nested():
@@ -128,4 +132,6 @@ def _alert_out(alert: Alert, station: Station) -> AlertPublic:
         opened_at=alert.opened_at,
         updated_at=alert.updated_at,
         resolved_at=alert.resolved_at,
+        detected_at=alert.detected_at,
+        arrived_late=alert.arrived_late,
     )

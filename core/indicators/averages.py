@@ -151,3 +151,40 @@ def load_24h_verdicts(
         key: judge_24h(BY_ID[key[1]], mean_of_hourly_means(hours, start=start, end=end), zone)
         for key, hours in grouped.items()
     }
+
+
+def series_24h_verdicts(
+    session: Session,
+    *,
+    station_id: int,
+    parameter: ParameterInfo,
+    first_end: datetime,
+    last_end: datetime,
+    zone: ZoneInfo,
+) -> list[tuple[datetime, Verdict]]:
+    """The verdict of every 24-hour window of one station's parameter ending on the hours
+    first_end..last_end, each as `load_24h_verdicts` would have given it at that hour and
+    against the standard in force then; from one read of the hourly rows."""
+    query = select(HourlyAggregate).where(
+        HourlyAggregate.station_id == station_id,
+        HourlyAggregate.parameter_id == parameter.id,
+        HourlyAggregate.hour >= first_end - timedelta(hours=HOURS_IN_DAY),
+        HourlyAggregate.hour < last_end,
+    )
+    by_hour = {
+        row.hour: HourSum(row.hour, row.value_sum_milli, row.reading_count)
+        for row in session.scalars(query)
+    }
+    verdicts = []
+    end = first_end
+    while end <= last_end:
+        start = end - timedelta(hours=HOURS_IN_DAY)
+        hours = [
+            hour_sum
+            for h in range(HOURS_IN_DAY)
+            if (hour_sum := by_hour.get(start + timedelta(hours=h))) is not None
+        ]
+        average = mean_of_hourly_means(hours, start=start, end=end)
+        verdicts.append((end, judge_24h(parameter, average, zone)))
+        end += timedelta(hours=1)
+    return verdicts

@@ -9,6 +9,7 @@ from core.models.mqtt_credential import MqttCredential
 from core.models.observation import Observation, ObservationKind
 from core.models.organisation import Organisation, OrganisationContact, StakeholderGroup
 from core.models.parameter import Parameter
+from core.models.pending_evaluation import PendingEvaluation
 from core.models.reading import (
     DailyAggregate,
     HourlyAggregate,
@@ -37,6 +38,7 @@ __all__ = [
     "Organisation",
     "OrganisationContact",
     "Parameter",
+    "PendingEvaluation",
     "QualityFlag",
     "Reading",
     "ReadingMetadata",

@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     Enum,
     ForeignKey,
     Index,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     String,
     text,
 )
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.kit.db import Base, UTCDateTime
@@ -27,6 +29,14 @@ class AlertKind(enum.StrEnum):
 def new_public_id() -> str:
     """16 url-safe random characters (96 bits): says nothing about other alerts."""
     return secrets.token_urlsafe(12)
+
+
+def _detected_when_opened(context: DefaultExecutionContext) -> datetime:
+    """Unless told otherwise, an alert was detected when it opened."""
+    # SQLAlchemy leaves this method without annotations.
+    parameters = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    opened_at: datetime = parameters["opened_at"]
+    return opened_at
 
 
 class Alert(Base):
@@ -52,6 +62,10 @@ class Alert(Base):
     latest_average_milli: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_detected_when_opened)
+    """When dustwatch learnt of the breach; later than `opened_at` when readings came late."""
+    arrived_late: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    """Its start was found in readings that arrived after their hour: opened for the past."""
 
     __table_args__ = (
         Index(

@@ -4,7 +4,8 @@ Each format has a parser (MQTT topic + native JSON, HTTP native JSON, airrohr) t
 what a device sent into `CandidateReading`s for a known station, or `Rejection`s with a
 reason. `accept_readings` then judges every candidate the same way (known parameter, unit,
 plausible range, not in the future, not before 2000), stores each (station, parameter, time)
-once, keeps the hourly and daily rollups and the latest values, and records every rejection
+once, keeps the hourly and daily rollups and the latest values, records the hours that late
+readings touched for the alert check (core/readings/late.py), and records every rejection
 through `record_rejection`, the one place a rejection row is made. Nothing here commits; the
 caller's transaction covers the whole batch.
 """
@@ -33,6 +34,7 @@ from core.models import (
     ReadingSource,
     RejectedMessage,
 )
+from core.readings.late import record_late_hours
 from core.readings.rollups import add_to_hourly_and_daily
 from core.standards.parameters import BY_ID, ParameterInfo, parameter_by_code, to_milli
 
@@ -149,6 +151,7 @@ def accept_readings(
     for rejection in rejections:
         _reject(session, outcome, rejection, source)
     judged: dict[tuple[int, int, datetime], NewReading] = {}
+    received: dict[tuple[int, int, datetime], datetime] = {}
     for candidate in candidates:
         try:
             new = judge(candidate)
@@ -170,6 +173,7 @@ def accept_readings(
             outcome.duplicate_readings.append(new)
         else:
             judged[new.key] = new
+            received[new.key] = candidate.received_at
     inserted = _insert_new_readings(session, list(judged.values()), source)
     stored = {r.key for r in inserted}
     outcome.accepted_readings = inserted
@@ -178,6 +182,9 @@ def accept_readings(
     outcome.duplicates = len(outcome.duplicate_readings)
     _add_to_aggregates(session, inserted, zone)
     _update_latest(session, inserted)
+    record_late_hours(
+        session, ((r.station_id, r.parameter_id, r.time, received[r.key]) for r in inserted)
+    )
     session.flush()
     return outcome
 
