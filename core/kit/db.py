@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from annotated_types import Ge, Le
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, TextClause, create_engine, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -93,3 +94,25 @@ def _sqlite_on_begin(connection: Any) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def insert_from_arrays(table: str, columns: dict[str, str], tail: str) -> TextClause:
+    """`INSERT INTO table (columns) SELECT … FROM unnest(:column arrays)` + `tail` (ON
+    CONFLICT …, RETURNING …), for PostgreSQL. Each column is bound as one array parameter of
+    the same name, cast to `type[]`.
+
+    One short statement whatever the batch size: a multi-row VALUES statement is parsed anew
+    by the driver for every batch, which cost more than the database's own work."""
+    names = ", ".join(columns)
+    arrays = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in columns.items())
+    return text(f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {tail}")
+
+
+def as_arrays(rows: Iterable[Sequence[Any]], columns: Iterable[str]) -> dict[str, list[Any]]:
+    """Rows of values in column order -> one list per column, for `insert_from_arrays`."""
+    names = list(columns)
+    arrays: dict[str, list[Any]] = {name: [] for name in names}
+    for row in rows:
+        for name, value in zip(names, row, strict=True):
+            arrays[name].append(value)
+    return arrays

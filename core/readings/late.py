@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
+from core.kit.db import as_arrays, insert_from_arrays
 from core.kit.time import floor_hour
 from core.models import PendingEvaluation
 
@@ -50,19 +51,30 @@ def record_touched_hours(session: Session, hours: Mapping[HourKey, datetime]) ->
     """
     if not hours:
         return
+    rows = [(s, p, h, at) for (s, p, h), at in sorted(hours.items())]  # one lock order
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_RECORD_HOURS, as_arrays(rows, _COLUMNS))
+        return
     table = PendingEvaluation
-    statement = (
-        postgresql.insert(table)
-        if session.get_bind().dialect.name == "postgresql"
-        else sqlite.insert(table)
-    )
+    statement = sqlite.insert(table)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["station_id", "parameter_id", "hour"],
             set_={"generation": table.generation + 1},
         ),
-        [
-            {"station_id": s, "parameter_id": p, "hour": h, "recorded_at": touched_at}
-            for (s, p, h), touched_at in sorted(hours.items())  # one lock order for all writers
-        ],
+        [dict(zip(_COLUMNS, row, strict=True)) for row in rows],
     )
+
+
+_COLUMNS = ("station_id", "parameter_id", "hour", "recorded_at")
+_RECORD_HOURS = insert_from_arrays(
+    "pending_evaluation",
+    {
+        "station_id": "integer",
+        "parameter_id": "smallint",
+        "hour": "timestamptz",
+        "recorded_at": "timestamptz",
+    },
+    "ON CONFLICT (station_id, parameter_id, hour) DO UPDATE"
+    " SET generation = pending_evaluation.generation + 1",
+)

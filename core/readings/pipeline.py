@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from core.kit.db import as_arrays, insert_from_arrays
 from core.kit.errors import InvalidInput
 from core.kit.text import storable_text
 from core.kit.time import floor_hour, to_utc
@@ -261,6 +262,16 @@ def _insert_new_readings(
     """Insert, skipping keys already stored; returns only the rows that were new."""
     if not candidates:
         return []
+    if session.get_bind().dialect.name == "postgresql":
+        keys = [(c.station_id, c.parameter_id, c.time, c.value_milli) for c in candidates]
+        values = as_arrays(keys, ("station_id", "parameter_id", "time", "value_milli"))
+        values["quality_flag"] = [int(QualityFlag.RAW)] * len(keys)
+        values["source"] = [int(source)] * len(keys)
+        result = session.execute(_INSERT_READINGS, values)
+        return [
+            NewReading(row.station_id, row.parameter_id, row.time.astimezone(UTC), row.value_milli)
+            for row in result
+        ]
     rows = [
         {
             "station_id": c.station_id,
@@ -283,6 +294,21 @@ def _insert_new_readings(
     ]
 
 
+_INSERT_READINGS = insert_from_arrays(
+    "reading",
+    {
+        "station_id": "integer",
+        "parameter_id": "smallint",
+        "time": "timestamptz",
+        "value_milli": "integer",
+        "quality_flag": "smallint",
+        "source": "smallint",
+    },
+    "ON CONFLICT (station_id, parameter_id, time) DO NOTHING"
+    " RETURNING station_id, parameter_id, time, value_milli",
+)
+
+
 def _add_to_aggregates(session: Session, inserted: list[NewReading], zone: ZoneInfo) -> None:
     """New readings into their hourly rows and, through each hour's change, the daily rows.
     Readings are stored raw, so none is left out here; quality control moves invalid ones
@@ -303,16 +329,29 @@ def _update_latest(session: Session, inserted: list[NewReading]) -> None:
             newest[key] = c
     if not newest:
         return
+    rows = [(s, p, c.time, c.value_milli) for (s, p), c in sorted(newest.items())]
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_UPDATE_LATEST, as_arrays(rows, _LATEST_COLUMNS))
+        return
     statement = dialect_insert(session, LatestReading)
     statement = statement.on_conflict_do_update(
         index_elements=["station_id", "parameter_id"],
         set_={"time": statement.excluded.time, "value_milli": statement.excluded.value_milli},
         where=statement.excluded.time > LatestReading.time,
     )
-    session.execute(
-        statement,
-        [
-            {"station_id": s, "parameter_id": p, "time": c.time, "value_milli": c.value_milli}
-            for (s, p), c in sorted(newest.items())
-        ],
-    )
+    session.execute(statement, [dict(zip(_LATEST_COLUMNS, row, strict=True)) for row in rows])
+
+
+_LATEST_COLUMNS = ("station_id", "parameter_id", "time", "value_milli")
+_UPDATE_LATEST = insert_from_arrays(
+    "latest_reading",
+    {
+        "station_id": "integer",
+        "parameter_id": "smallint",
+        "time": "timestamptz",
+        "value_milli": "integer",
+    },
+    "ON CONFLICT (station_id, parameter_id) DO UPDATE"
+    " SET time = excluded.time, value_milli = excluded.value_milli"
+    " WHERE excluded.time > latest_reading.time",
+)

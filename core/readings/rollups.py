@@ -24,6 +24,7 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from core.kit.db import as_arrays, insert_from_arrays
 from core.kit.means import hourly_mean_milli
 from core.models import DailyAggregate, HourlyAggregate, RollupState
 
@@ -72,41 +73,35 @@ def add_to_hourly_and_daily(
     """Add (sum, count) of new readings to their hours, then each hour's change to its day."""
     if not added:
         return
-    statement = _insert(session, HourlyAggregate)
-    upsert = statement.on_conflict_do_update(
-        index_elements=["station_id", "parameter_id", "hour"],
-        set_={
-            "value_sum_milli": HourlyAggregate.value_sum_milli + statement.excluded.value_sum_milli,
-            "reading_count": HourlyAggregate.reading_count + statement.excluded.reading_count,
-        },
-    ).returning(
-        HourlyAggregate.station_id,
-        HourlyAggregate.parameter_id,
-        HourlyAggregate.hour,
-        HourlyAggregate.value_sum_milli,
-        HourlyAggregate.reading_count,
-    )
-    result = session.execute(
-        upsert,
-        [
-            {
-                "station_id": s,
-                "parameter_id": p,
-                "hour": h,
-                "value_sum_milli": v,
-                "reading_count": n,
-            }
-            for (s, p, h), (v, n) in sorted(added.items())
-        ],
-    )
+    rows = [(s, p, h, v, n) for (s, p, h), (v, n) in sorted(added.items())]
+    if session.get_bind().dialect.name == "postgresql":
+        result = session.execute(_ADD_TO_HOURLY, as_arrays(rows, _HOURLY_COLUMNS))
+    else:
+        statement = _insert(session, HourlyAggregate)
+        upsert = statement.on_conflict_do_update(
+            index_elements=["station_id", "parameter_id", "hour"],
+            set_={
+                "value_sum_milli": HourlyAggregate.value_sum_milli
+                + statement.excluded.value_sum_milli,
+                "reading_count": HourlyAggregate.reading_count + statement.excluded.reading_count,
+            },
+        ).returning(
+            HourlyAggregate.station_id,
+            HourlyAggregate.parameter_id,
+            HourlyAggregate.hour,
+            HourlyAggregate.value_sum_milli,
+            HourlyAggregate.reading_count,
+        )
+        result = session.execute(upsert, [dict(zip(_HOURLY_COLUMNS, r, strict=True)) for r in rows])
     changes = []
     for row in result:
-        add_sum, add_count = added[(row.station_id, row.parameter_id, row.hour)]
+        hour = row.hour.astimezone(UTC)
+        add_sum, add_count = added[(row.station_id, row.parameter_id, hour)]
         changes.append(
             HourChange(
                 row.station_id,
                 row.parameter_id,
-                row.hour,
+                hour,
                 row.value_sum_milli - add_sum,
                 row.reading_count - add_count,
                 row.value_sum_milli,
@@ -124,18 +119,11 @@ def add_to_daily(session: Session, changes: Iterable[HourChange], *, zone: ZoneI
         delta = deltas.setdefault(key, [0, 0])
         delta[0] += change.mean_change_milli
         delta[1] += int(change.new_hour)
-    rows = [
-        {
-            "station_id": s,
-            "parameter_id": p,
-            "day": d,
-            "hour_mean_sum_milli": m,
-            "hours_with_data": n,
-        }
-        for (s, p, d), (m, n) in sorted(deltas.items())
-        if m or n
-    ]
+    rows = [(s, p, d, m, n) for (s, p, d), (m, n) in sorted(deltas.items()) if m or n]
     if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_ADD_TO_DAILY, as_arrays(rows, _DAILY_COLUMNS))
         return
     statement = _insert(session, DailyAggregate)
     statement = statement.on_conflict_do_update(
@@ -146,7 +134,33 @@ def add_to_daily(session: Session, changes: Iterable[HourChange], *, zone: ZoneI
             "hours_with_data": DailyAggregate.hours_with_data + statement.excluded.hours_with_data,
         },
     )
-    session.execute(statement, rows)
+    session.execute(statement, [dict(zip(_DAILY_COLUMNS, r, strict=True)) for r in rows])
+
+
+_HOURLY_COLUMNS = ("station_id", "parameter_id", "hour", "value_sum_milli", "reading_count")
+_ADD_TO_HOURLY = insert_from_arrays(
+    "hourly_aggregate",
+    dict(
+        zip(
+            _HOURLY_COLUMNS,
+            ("integer", "smallint", "timestamptz", "bigint", "integer"),
+            strict=True,
+        )
+    ),
+    "ON CONFLICT (station_id, parameter_id, hour) DO UPDATE"
+    " SET value_sum_milli = hourly_aggregate.value_sum_milli + excluded.value_sum_milli,"
+    " reading_count = hourly_aggregate.reading_count + excluded.reading_count"
+    " RETURNING station_id, parameter_id, hour, value_sum_milli, reading_count",
+)
+_DAILY_COLUMNS = ("station_id", "parameter_id", "day", "hour_mean_sum_milli", "hours_with_data")
+_ADD_TO_DAILY = insert_from_arrays(
+    "daily_aggregate",
+    dict(zip(_DAILY_COLUMNS, ("integer", "smallint", "date", "bigint", "smallint"), strict=True)),
+    "ON CONFLICT (station_id, parameter_id, day) DO UPDATE"
+    " SET hour_mean_sum_milli = daily_aggregate.hour_mean_sum_milli"
+    " + excluded.hour_mean_sum_milli,"
+    " hours_with_data = daily_aggregate.hours_with_data + excluded.hours_with_data",
+)
 
 
 @dataclass(frozen=True)
