@@ -27,10 +27,12 @@ from core.readings.schemas import (
     RejectionStatusPublic,
 )
 
+VIEWERS = (Role.BACKBONE, Role.ADMIN, Role.OPERATOR, Role.VOLUNTEER)
+"""Roles that may see refusals (operators and volunteers their own stations' only)."""
 PAYLOAD_SHOWN_CHARS = 2000
 MAX_PAGE = 500
 SOURCES = tuple(s.name.lower() for s in ReadingSource)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -78,10 +80,6 @@ def list_rejections(
         offset=filters.offset,
         items=[_public(row, payload_chars) for row in rows],
     )
-
-
-def may_see_rejections(viewer: Principal) -> bool:
-    return viewer.is_manager or viewer.has_role(Role.OPERATOR, Role.VOLUNTEER)
 
 
 def _visible_to(session: Session, viewer: Principal) -> ColumnElement[bool]:
