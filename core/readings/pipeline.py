@@ -139,8 +139,9 @@ def record_rejection(session: Session, rejection: Rejection, *, source: ReadingS
         "reason": storable_text(rejection.reason[:KEPT_PAYLOAD_CHARS]),
     }
     digest = hashlib.sha256(
-        json.dumps([row[k] for k in ("source", "topic", "station_code", "payload", "reason")])
-        .encode("utf-8", errors="surrogatepass")
+        json.dumps(
+            [row[k] for k in ("source", "topic", "station_code", "payload", "reason")]
+        ).encode("utf-8", errors="surrogatepass")
     ).hexdigest()
     statement = dialect_insert(session, RejectedMessage).values(
         **row,

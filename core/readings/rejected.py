@@ -158,9 +158,7 @@ def rejection_status(session: Session, codes: set[str]) -> list[RejectionStatusP
         if last is None:
             continue
         count = session.scalar(
-            select(func.sum(RejectedMessage.times_seen)).where(
-                RejectedMessage.station_code == code
-            )
+            select(func.sum(RejectedMessage.times_seen)).where(RejectedMessage.station_code == code)
         )
         answers.append(
             RejectionStatusPublic(

@@ -32,12 +32,8 @@ def upgrade() -> None:
     with op.batch_alter_table("rejected_message") as batch:
         batch.alter_column("last_seen_at", existing_type=TS, nullable=False)
         batch.create_unique_constraint(op.f("uq_rejected_message_digest"), ["digest"])
-        batch.create_index(
-            op.f("ix_rejected_message_last_seen_at"), ["last_seen_at"], unique=False
-        )
-        batch.create_index(
-            op.f("ix_rejected_message_station_code"), ["station_code"], unique=False
-        )
+        batch.create_index(op.f("ix_rejected_message_last_seen_at"), ["last_seen_at"], unique=False)
+        batch.create_index(op.f("ix_rejected_message_station_code"), ["station_code"], unique=False)
 
 
 def downgrade() -> None:

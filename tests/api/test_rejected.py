@@ -111,9 +111,7 @@ def test_filters_by_station_reason_source_and_time_page_by_page(
     assert first["total"] == second["total"] == third["total"] == 5
     ids = [i["id"] for page in (first, second, third) for i in page["items"]]
     assert len(set(ids)) == 5
-    assert [i["last_seen_at"] for i in third["items"]][-1] == old.isoformat().replace(
-        "+00:00", "Z"
-    )
+    assert [i["last_seen_at"] for i in third["items"]][-1] == old.isoformat().replace("+00:00", "Z")
 
     for query in ({"source": "carrier-pigeon"}, {"limit": 0}, {"since": "yesterday"}):
         assert api.client.get(PATH, params=query, headers=backbone).status_code == 422

@@ -1,7 +1,7 @@
 """Mosquitto as production runs it: the committed mosquitto.conf with the password and ACL
 files that `dustwatch mqtt-credentials write` generates from the stations table. A device
-publishes only as itself, reads only its own status topic, cannot sign in with a wrong or revoked password,
-and cannot erase the ingest's queued readings by borrowing its client id."""
+publishes only as itself, reads only its own status topic, cannot sign in with a wrong or
+revoked password, and cannot erase the ingest's queued readings by borrowing its client id."""
 
 from __future__ import annotations
 
