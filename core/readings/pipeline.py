@@ -141,7 +141,7 @@ def record_rejection(session: Session, rejection: Rejection, *, source: ReadingS
     digest = hashlib.sha256(
         json.dumps(
             [row[k] for k in ("source", "topic", "station_code", "payload", "reason")]
-        ).encode("utf-8", errors="surrogatepass")
+        ).encode()
     ).hexdigest()
     statement = dialect_insert(session, RejectedMessage).values(
         **row,
