@@ -3,7 +3,8 @@
 It applies the same rule as Mosquitto with the generated files: nobody signs in without a
 password; a device signs in with its station code (checked by a function given to it), the
 ingest as `dustwatch-ingest`; the client id must be the user name; a device publishes only
-to its own readings topic and reads nothing; the ingest reads readings only.
+to its own readings topic and reads only its own status topic; the ingest reads everything
+under the prefix and writes the status topics.
 
 amqtt looks up, and with a clean session discards, the session of a client id before its
 plugins authenticate the client. So the broker's own TCP server reads each CONNECT first

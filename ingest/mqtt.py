@@ -3,7 +3,13 @@
 Messages arrive with QoS 1 on a persistent session and are acknowledged to the broker only
 after the batch holding them is committed. A crash before the commit leaves them
 unacknowledged, so the broker delivers them again, and the (station, parameter, time) key
-stores each reading once.
+stores each reading once; a refusal is kept once too (a redelivered or retained message
+that was refused before is not recorded again).
+
+It subscribes to everything under the prefix, so a message on a topic dustwatch does not
+use is recorded as refused, not lost without a trace. After a commit that recorded a
+refusal for a station, it publishes the station's last refusal, retained, on
+`{prefix}/status/{station}`, which that device may read.
 """
 
 from __future__ import annotations
@@ -25,10 +31,17 @@ from paho.mqtt.properties import Properties
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.devices.topics import status_topic
 from core.kit.health import HealthRegistry
 from core.models import ReadingSource
-from core.readings.ingest import IncomingMessage, ingest_messages, mqtt_rejection
+from core.readings.ingest import (
+    IncomingMessage,
+    ingest_messages,
+    mqtt_rejection,
+    station_code_from_topic,
+)
 from core.readings.pipeline import IngestOutcome, record_rejection
+from core.readings.rejected import rejection_status
 from core.settings import MqttSettings
 
 log = logging.getLogger(__name__)
@@ -105,7 +118,8 @@ class _Received:
 
 
 class MqttIngest:
-    """Subscribes to `{prefix}/readings/+` and stores what arrives, in batches."""
+    """Subscribes to `{prefix}/#` and stores what arrives on `{prefix}/readings/+`, in
+    batches; what arrives elsewhere (but on the status topics it writes) is refused."""
 
     def __init__(
         self,
@@ -144,7 +158,11 @@ class MqttIngest:
 
     @property
     def topic(self) -> str:
-        return f"{self._settings.topic_prefix}/readings/+"
+        return f"{self._settings.topic_prefix}/#"
+
+    @property
+    def _status_head(self) -> str:
+        return status_topic("", prefix=self._settings.topic_prefix)
 
     def _make_client(self) -> mqtt.Client:
         v5 = self._address.protocol == mqtt.MQTTv5
@@ -239,10 +257,23 @@ class MqttIngest:
             log.warning("MQTT disconnected (%s); paho reconnects with backoff", reason)
 
     def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
-        if message.topic.startswith("$SYS/"):
+        try:
+            topic = message.topic
+        except UnicodeDecodeError:  # brokers refuse such topics; kept readable if one did not
+            topic = bytes(message._topic).decode("utf-8", errors="replace")
+        if topic.startswith("$SYS/"):
             self._on_broker_figure(message)
             return
-        received = IncomingMessage(message.topic, bytes(message.payload), datetime.now(UTC))
+        if topic.startswith(self._status_head):  # our own status messages: nothing to store
+            if message.qos > 0:
+                self._client.ack(message.mid, message.qos)
+            return
+        received = IncomingMessage(
+            topic,
+            bytes(message.payload),
+            datetime.now(UTC),
+            redelivered=bool(message.dup or message.retain),
+        )
         item = _Received(received, message.mid, message.qos, self._connection)
         try:
             self._queue.put_nowait(item)
@@ -347,6 +378,7 @@ class MqttIngest:
                 delay = min(delay * 2, 30.0)
                 continue
             self._count(outcome)
+            self._publish_status(outcome.rejected_stations)
             return True
 
     def _store_batch(self, batch: list[_Received]) -> IngestOutcome:
@@ -383,23 +415,45 @@ class MqttIngest:
                     raise
                 log.exception("message on %s could not be processed", received.message.topic)
                 outcome = self._reject(received.message, f"could not be processed: {error!r}")
-            total.accepted += outcome.accepted
-            total.duplicates += outcome.duplicates
-            total.rejected += outcome.rejected
+            total.add(outcome)
         return total
 
     def _reject(self, message: IncomingMessage, reason: str) -> IngestOutcome:
+        code = station_code_from_topic(message.topic, topic_prefix=self._settings.topic_prefix)
         try:
             with self._session_factory.begin() as session:
                 record_rejection(
-                    session, mqtt_rejection(message, reason, None), source=ReadingSource.MQTT
+                    session, mqtt_rejection(message, reason, code), source=ReadingSource.MQTT
                 )
         except Exception as error:
             if is_outage(error):
                 raise
             # Dropping one message is better than stopping every one after it.
             log.exception("message on %s dropped: not even its rejection stored", message.topic)
-        return IngestOutcome(rejected=1)
+        return IngestOutcome(rejected=1, rejected_stations={code} if code else set())
+
+    def _publish_status(self, codes: set[str]) -> None:
+        """Tell each station's device, on its retained status topic, its last refusal.
+
+        After the commit, so a device never reads of a refusal that was rolled back. A
+        failure here loses only this notice: the next refusal publishes it again.
+        """
+        if not codes:
+            return
+        try:
+            with self._session_factory() as session:
+                statuses = rejection_status(session, codes)
+        except Exception:
+            log.warning("could not read the status of stations %s", sorted(codes), exc_info=True)
+            return
+        prefix = self._settings.topic_prefix
+        for status in statuses:
+            self._client.publish(
+                status_topic(status.station, prefix=prefix),
+                status.model_dump_json(),
+                qos=1,
+                retain=True,
+            )
 
     def _acknowledge(self, batch: list[_Received]) -> None:
         for received in batch:

@@ -215,3 +215,53 @@ class Device:
     def close(self) -> None:
         self.client.disconnect()
         self.client.loop_stop()
+
+
+class Listener:
+    """A device that subscribes and keeps what it receives: (topic, payload, retained).
+
+    It signs in as a real device does (client id = user name), so it is also the one
+    connection that device may have: publish through it."""
+
+    def __init__(
+        self,
+        *,
+        port: int,
+        username: str,
+        password: str,
+        topics: list[str],
+        protocol: mqtt.MQTTProtocolVersion = mqtt.MQTTv311,
+    ) -> None:
+        self.received: list[tuple[str, bytes, bool]] = []
+        self.granted: list[list[int]] = []
+        self.client = mqtt.Client(
+            callback_api_version=CallbackAPIVersion.VERSION2, client_id=username, protocol=protocol
+        )
+        self.client.username_pw_set(username, password)
+        self.client.on_message = lambda _c, _u, m: self.received.append(
+            (m.topic, bytes(m.payload), bool(m.retain))
+        )
+        self.client.on_subscribe = lambda _c, _u, _m, reasons, _p: self.granted.append(
+            [r.value for r in reasons]
+        )
+        self.client.connect("127.0.0.1", port)
+        self.client.loop_start()
+        self.client.subscribe([(topic, 1) for topic in topics])
+        wait_for(lambda: self.granted, what="the SUBACK")
+
+    def publish(self, topic: str, payload: object | bytes) -> None:
+        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        self.client.publish(topic, body, qos=1).wait_for_publish(timeout=15)
+
+    def topics(self) -> set[str]:
+        return {topic for topic, _, _ in self.received}
+
+    def last_json(self, topic: str) -> dict[str, object]:
+        payloads = [p for t, p, _ in self.received if t == topic]
+        assert payloads, f"nothing received on {topic}"
+        answer: dict[str, object] = json.loads(payloads[-1])
+        return answer
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()

@@ -11,11 +11,12 @@ from fastapi import APIRouter, Depends, Header, Query, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from api.auth import DeviceDep, device
+from api.auth import DeviceDep, PrincipalDep, device, require_roles
 from api.deps import SessionDep, SettingsDep
 from api.errors import error_code
 from core.devices.ingest import receive_airrohr, receive_native
-from core.readings.schemas import IngestResultPublic, ReadingPayload
+from core.readings.rejected import MAX_PAGE, SOURCES, VIEWERS, RejectedFilter, list_rejections
+from core.readings.schemas import IngestResultPublic, ReadingPayload, RejectedPagePublic
 
 router = APIRouter(prefix="/ingest", tags=["ingest"])
 
@@ -60,6 +61,51 @@ AIRROHR_BODY: dict[str, Any] = {
         },
     }
 }
+
+
+@router.get(
+    "/rejected",
+    response_model=RejectedPagePublic,
+    dependencies=[Depends(require_roles(*VIEWERS))],
+)
+def get_rejected(
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    station: Annotated[str | None, Query(max_length=64, description="Station code.")] = None,
+    reason: Annotated[
+        str | None, Query(max_length=200, description="Part of the reason, any case.")
+    ] = None,
+    source: Annotated[str | None, Query(description=f"One of: {', '.join(SOURCES)}.")] = None,
+    since: Annotated[
+        datetime | None,
+        Query(description="Last seen at or after (no offset: the deployment's local time)."),
+    ] = None,
+    until: Annotated[
+        datetime | None, Query(description="First seen before (no offset: local time).")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> RejectedPagePublic:
+    """Every refusal of every source (MQTT, HTTP, airrohr …), newest first, each kept once
+    with how often it was seen: backbone staff and admins see all, those on topics
+    dustwatch does not use included; an operator its organisation's stations, a volunteer
+    the stations it keeps. Payloads are cut to 2,000 characters, control characters shown
+    as `\\xNN`."""
+    return list_rejections(
+        session,
+        viewer=principal,
+        filters=RejectedFilter(
+            station=station,
+            reason=reason,
+            source=source,
+            since=since,
+            until=until,
+            limit=limit,
+            offset=offset,
+        ),
+        zone=settings.zone,
+    )
 
 
 async def raw_body(request: Request) -> bytes:

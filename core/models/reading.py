@@ -135,17 +135,27 @@ class LatestReading(Base):
 
 
 class RejectedMessage(Base):
-    """A message or one reading of it that was not accepted, kept with the reason."""
+    """A message or one reading of it that was not accepted, kept with the reason.
+
+    Kept once per `digest` (source, origin, station, payload, reason): the same refusal
+    again counts in `times_seen` and moves `last_seen_at`, and a redelivery of one already
+    kept (after a crash, or a retained message at every subscription) changes nothing.
+    """
 
     __tablename__ = "rejected_message"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    """When it was first refused."""
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    times_seen: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """SHA-256 of what makes two refusals the same; NULL on rows from before 0011."""
     source: Mapped[str] = mapped_column(String(16), server_default=text("'mqtt'"))
     """`ReadingSource` name in lower case: mqtt, http, airrohr, …"""
     topic: Mapped[str] = mapped_column(String(300))
     """Where it came from: the MQTT topic, or the HTTP method and path."""
-    station_code: Mapped[str | None] = mapped_column(String(64))
+    station_code: Mapped[str | None] = mapped_column(String(64), index=True)
     payload: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,9 @@ class IncomingMessage:
     topic: str
     payload: bytes
     received_at: datetime
+    redelivered: bool = False
+    """The broker sent it again (DUP after a crash, or retained): a refusal of it that is
+    kept already is not recorded again."""
 
 
 def station_code_from_topic(topic: str, *, topic_prefix: str) -> str | None:
@@ -80,6 +83,7 @@ def mqtt_rejection(message: IncomingMessage, reason: str, station_code: str | No
         payload=payload_text(message.payload),
         reason=reason,
         station_code=station_code,
+        redelivered=message.redelivered,
     )
 
 
@@ -96,10 +100,14 @@ def _parse_message(
     station_id = station_ids.get(code)
     if station_id is None:
         return Parsed(rejections=[mqtt_rejection(message, f"unknown station {code!r}", code)])
-    return parse_native(
+    parsed = parse_native(
         message.payload,
         station_id=station_id,
         station_code=code,
         received_at=message.received_at,
         origin=message.topic,
     )
+    if message.redelivered:
+        parsed.candidates = [replace(c, redelivered=True) for c in parsed.candidates]
+        parsed.rejections = [replace(r, redelivered=True) for r in parsed.rejections]
+    return parsed

@@ -6,12 +6,13 @@ reason. `accept_readings` then judges every candidate the same way (known parame
 plausible range, not in the future, not before 2000), stores each (station, parameter, time)
 once, keeps the hourly and daily rollups and the latest values, records the hours that late
 readings touched for the alert check (core/readings/late.py), and records every rejection
-through `record_rejection`, the one place a rejection row is made. Nothing here commits; the
-caller's transaction covers the whole batch.
+through `record_rejection`, the one place a rejection row is made, once per distinct refusal.
+Nothing here commits; the caller's transaction covers the whole batch.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -63,6 +64,8 @@ class CandidateReading:
     unit: str | None = None
     label: str = ""
     """Prefix of a rejection reason that says which reading of a message it was."""
+    redelivered: bool = False
+    """Sent again by the broker (see `Rejection.redelivered`)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,10 @@ class Rejection:
     payload: str
     reason: str
     station_code: str | None = None
+    redelivered: bool = False
+    """The broker sent it again: an MQTT redelivery (DUP) after a crash, or a retained
+    message at a new subscription. Kept already if it was refused before, so not counted
+    twice; a device sending the same bad message again is counted (`times_seen`)."""
 
 
 @dataclass(frozen=True)
@@ -102,37 +109,62 @@ class IngestOutcome:
     rejections: list[str] = field(default_factory=list)
     accepted_readings: list[NewReading] = field(default_factory=list)
     duplicate_readings: list[NewReading] = field(default_factory=list)
+    rejected_stations: set[str] = field(default_factory=set)
+    """Station codes named by a refusal recorded in this batch (for their status topics)."""
 
     def add(self, other: IngestOutcome) -> None:
         self.accepted += other.accepted
         self.duplicates += other.duplicates
         self.rejected += other.rejected
+        self.rejected_stations |= other.rejected_stations
         self.rejections.extend(other.rejections)
         self.accepted_readings.extend(other.accepted_readings)
         self.duplicate_readings.extend(other.duplicate_readings)
 
 
-def record_rejection(
-    session: Session, rejection: Rejection, *, source: ReadingSource
-) -> RejectedMessage:
+def record_rejection(session: Session, rejection: Rejection, *, source: ReadingSource) -> bool:
     """Keep a refusal with its reason: the only place a rejected_message row is made.
 
-    Text from outside is cut to size and made storable (no NUL, no lone surrogate).
+    Text from outside is cut to size and made storable (no NUL, no lone surrogate). The
+    same refusal again (source, origin, station, payload and reason alike) is one row whose
+    `times_seen` counts it; a redelivery of one kept already changes nothing. True when
+    this refusal was counted, False for such a redelivery.
     """
-    row = RejectedMessage(
-        received_at=rejection.received_at,
-        source=source.name.lower(),
-        topic=storable_text(rejection.origin[:300]),
-        station_code=(
+    row: dict[str, Any] = {
+        "source": source.name.lower(),
+        "topic": storable_text(rejection.origin[:300]),
+        "station_code": (
             storable_text(rejection.station_code[:64])
             if rejection.station_code is not None
             else None
         ),
-        payload=storable_text(rejection.payload[:KEPT_PAYLOAD_CHARS]),
-        reason=storable_text(rejection.reason[:KEPT_PAYLOAD_CHARS]),
+        "payload": storable_text(rejection.payload[:KEPT_PAYLOAD_CHARS]),
+        "reason": storable_text(rejection.reason[:KEPT_PAYLOAD_CHARS]),
+    }
+    digest = hashlib.sha256(
+        json.dumps(
+            [row[k] for k in ("source", "topic", "station_code", "payload", "reason")]
+        ).encode()
+    ).hexdigest()
+    statement = dialect_insert(session, RejectedMessage).values(
+        **row,
+        digest=digest,
+        received_at=rejection.received_at,
+        last_seen_at=rejection.received_at,
+        times_seen=1,
     )
-    session.add(row)
-    return row
+    if rejection.redelivered:
+        statement = statement.on_conflict_do_nothing(index_elements=["digest"])
+    else:
+        statement = statement.on_conflict_do_update(
+            index_elements=["digest"],
+            set_={
+                "times_seen": RejectedMessage.times_seen + 1,
+                "last_seen_at": statement.excluded.last_seen_at,
+            },
+        )
+    result = session.execute(statement)
+    return bool(getattr(result, "rowcount", 1))
 
 
 def accept_readings(
@@ -166,6 +198,7 @@ def accept_readings(
                     payload=_as_text(candidate.payload),
                     reason=f"{candidate.label}{error}",
                     station_code=candidate.station_code,
+                    redelivered=candidate.redelivered,
                 ),
                 source,
             )
@@ -217,9 +250,12 @@ def _as_text(payload: object) -> str:
 def _reject(
     session: Session, outcome: IngestOutcome, rejection: Rejection, source: ReadingSource
 ) -> None:
-    record_rejection(session, rejection, source=source)
-    outcome.rejected += 1
+    counted = record_rejection(session, rejection, source=source)
     outcome.rejections.append(rejection.reason)
+    if counted:
+        outcome.rejected += 1
+        if rejection.station_code is not None:
+            outcome.rejected_stations.add(rejection.station_code)
 
 
 def judge(candidate: CandidateReading) -> NewReading:

@@ -52,3 +52,41 @@ class IngestResultPublic(BaseModel):
     accepted: list[IngestedReadingPublic]
     duplicates: list[IngestedReadingPublic]
     rejected: list[IngestRejectionPublic]
+
+
+class RejectedMessagePublic(BaseModel):
+    """A refusal as staff see it; the payload is cut and its control characters shown as
+    escapes, so it can be read safely anywhere."""
+
+    id: int
+    first_seen_at: datetime
+    last_seen_at: datetime
+    times_seen: int
+    source: str
+    origin: str
+    """The MQTT topic, or the HTTP method and path."""
+    station: str | None
+    reason: str
+    payload: str
+    payload_chars: int
+    """Length of the payload as kept; `payload` shows its start when this is larger."""
+
+
+class RejectedPagePublic(BaseModel):
+    total: int
+    """How many refusals match the filters (on every page)."""
+    limit: int
+    offset: int
+    items: list[RejectedMessagePublic]
+
+
+class RejectionStatusPublic(BaseModel):
+    """What a device reads on its MQTT status topic: its last refusal and how many."""
+
+    station: str
+    reason: str
+    at: datetime
+    origin: str
+    source: str
+    count: int
+    """Refusals recorded for this station, from every source, repeats included."""

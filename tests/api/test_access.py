@@ -44,6 +44,9 @@ SIGNED_IN = ALL - {"anonymous"}
 MANAGERS = frozenset({"backbone", "admin"})
 SEE_A = frozenset({"operator_a", "official", "backbone", "admin"})
 SEE_B = frozenset({"operator_b", "official", "backbone", "admin"})
+REJECTIONS = frozenset({"volunteer", "operator_a", "operator_b", "backbone", "admin"})
+OWN_A = frozenset({"operator_a", "backbone", "admin"})
+OWN_KEPT = frozenset({"volunteer", "backbone", "admin"})
 
 # FastAPI's own documentation routes: public by nature, and not API routes.
 DOCUMENTATION_PATHS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
@@ -261,6 +264,15 @@ TABLE: tuple[Row, ...] = (
     Row("POST", "/ingest/readings", frozenset(), {"parameter": "pm10", "value": 1, "time": "x"}),
     Row("POST", "/ingest/airrohr", frozenset(), {"esp8266id": "1", "sensordatavalues": []}),
     Row("POST", "/ingest/airrohr/v1/push-sensor-data/", frozenset(), {"sensordatavalues": []}),
+    # Refused messages: the backbone all, a station's own people theirs, officials none.
+    Row("GET", "/ingest/rejected", REJECTIONS),
+    Row("GET", "/ingest/rejected", OWN_A, sees="{f_a_refused}", name="shows factory A's"),
+    Row("GET", "/ingest/rejected", OWN_KEPT, sees="{v_kept_refused}", name="shows a kept one's"),
+    Row("GET", "/ingest/rejected", MANAGERS, sees="{nowhere_refused}", name="wrong topic"),
+    Row("GET", "/rejected", REJECTIONS),
+    Row("GET", "/rejected", OWN_A, sees="{f_a_refused}", name="shows factory A's"),
+    Row("GET", "/rejected", OWN_KEPT, sees="{v_kept_refused}", name="shows a kept one's"),
+    Row("GET", "/rejected", MANAGERS, sees="{nowhere_refused}", name="wrong topic"),
     # Volunteers' reports: observations and readings typed in by hand.
     Row("POST", "/reports", REPORTERS, form=OBSERVATION, name="an observation"),
     Row("POST", "/reports", REPORTERS, form=manual_reading("{v_kept}"), name="reading, kept"),
@@ -386,6 +398,19 @@ def build_world(api: Api) -> World:
     keep(s, users["volunteer"], v_kept)
     now = datetime.now(UTC)
     publish_a_day_over_the_limit(api, ["v-kept", "f-a", "f-b"], now)
+    ingest_messages(
+        api.session,
+        messages=[
+            IncomingMessage(f"dustwatch/v1/{topic}", payload.encode(), now)
+            for topic, payload in [
+                ("readings/f-a", "f-a-refused"),
+                ("readings/v-kept", "v-kept-refused"),
+                ("reading/v-kept", "nowhere-refused"),
+            ]
+        ],
+        topic_prefix="dustwatch/v1",
+        zone=default_zone(),
+    )
     key = create_api_key(
         s,
         actor=system_principal("test"),
@@ -424,6 +449,9 @@ def build_world(api: Api) -> World:
             "observation_id": observation.id,
             "observation_note": "Grey cloud at 7",
             "observation_village": v_kept.area,
+            "f_a_refused": "f-a-refused",
+            "v_kept_refused": "v-kept-refused",
+            "nowhere_refused": "nowhere-refused",
         }
     )
     world.headers = {"anonymous": {}} | {

@@ -1,12 +1,12 @@
 """Mosquitto as production runs it: the committed mosquitto.conf with the password and ACL
 files that `dustwatch mqtt-credentials write` generates from the stations table. A device
-publishes only as itself, reads nothing, cannot sign in with a wrong or revoked password,
-and cannot erase the ingest's queued readings by borrowing its client id."""
+publishes only as itself, reads only its own status topic, cannot sign in with a wrong or
+revoked password, and cannot erase the ingest's queued readings by borrowing its client id."""
 
 from __future__ import annotations
 
+import json
 import secrets
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -28,7 +28,7 @@ from core.models import Reading, Station
 from core.settings import DatabaseSettings, MqttSettings, SchedulerSettings, Settings
 from tests.conftest import PostgresDatabases
 from tests.factories import make_station
-from tests.support import Device, Mosquitto, connect_answer, wait_for
+from tests.support import Device, Listener, Mosquitto, connect_answer, wait_for
 
 PREFIX = "dustwatch/v1"
 ADMIN = system_principal("test")
@@ -146,34 +146,52 @@ def test_a_device_publishes_as_itself_only(deployment: Deployment) -> None:
     assert deployment.stored("npl-b") == 0
 
 
-def test_a_device_reads_nothing_not_even_its_own_topic(deployment: Deployment) -> None:
-    received: list[str] = []
-    answered = threading.Event()
-    snoop = mqtt.Client(
-        callback_api_version=CallbackAPIVersion.VERSION2,
-        client_id="npl-a",
+def test_a_device_reads_its_own_status_only_and_learns_why_it_was_refused(
+    deployment: Deployment,
+) -> None:
+    own = f"{PREFIX}/status/npl-a"
+    topics = ["#", f"{PREFIX}/readings/+", f"{PREFIX}/readings/npl-a", f"{PREFIX}/status/+"]
+    snoop = Listener(
+        port=deployment.broker.port,
+        username="npl-b",
+        password=deployment.passwords["npl-b"],
+        topics=[*topics, own],
         protocol=mqtt.MQTTv5,
     )
-    snoop.username_pw_set("npl-a", deployment.passwords["npl-a"])
-    snoop.on_message = lambda _c, _u, message: received.append(message.topic)
-    snoop.on_subscribe = lambda *_args: answered.set()
-    snoop.connect("127.0.0.1", deployment.broker.port)
-    snoop.loop_start()
-    snoop.subscribe([("#", 1), (f"{PREFIX}/readings/+", 1), (f"{PREFIX}/readings/npl-a", 1)])
-    assert answered.wait(10)
-
+    device = Listener(
+        port=deployment.broker.port,
+        username="npl-a",
+        password=deployment.passwords["npl-a"],
+        topics=[own],
+        protocol=mqtt.MQTTv5,
+    )
     with deployment.ingest():
-        for topic in ("npl-b", "npl-a"):
-            device = deployment.device(topic)
-            device.publish(f"{PREFIX}/readings/{topic}", readings(1)[0])
-            device.close()
+        device.publish(f"{PREFIX}/readings/npl-a", b"not json at all")
+        device.publish(f"{PREFIX}/readings/npl-a", [{"parameter": "pm10", "value": -5}])
+        device.publish(f"{PREFIX}/readings/npl-a", readings(1)[0])
+        wait_for(lambda: deployment.stored("npl-a") == 1, what="the good reading")
         wait_for(
-            lambda: deployment.stored("npl-a") == deployment.stored("npl-b") == 1,
-            what="both readings stored, so both went through the broker",
+            lambda: own in device.topics() and device.last_json(own)["count"] == 2,
+            what="the device's status after two refusals",
         )
-    snoop.disconnect()
-    snoop.loop_stop()
-    assert received == []
+        status = device.last_json(own)
+        device.close()
+        # Retained: a device that connects later reads it at once.
+        later = Listener(
+            port=deployment.broker.port,
+            username="npl-a",
+            password=deployment.passwords["npl-a"],
+            topics=[own],
+        )
+        wait_for(lambda: later.received, what="the retained status")
+        later.close()
+    snoop.close()
+    assert status["station"] == "npl-a"
+    assert "reading 0" in str(status["reason"])
+    assert status["origin"] == f"{PREFIX}/readings/npl-a"
+    assert later.received[0][2] is True
+    assert json.loads(later.received[0][1])["count"] == 2
+    assert snoop.received == []
 
 
 def test_wrong_unknown_or_missing_credentials_are_refused(deployment: Deployment) -> None:

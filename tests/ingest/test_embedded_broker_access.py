@@ -1,6 +1,6 @@
 """The embedded broker applies the same rule as Mosquitto with the generated files: devices
 sign in with their station code and MQTT password, publish only as themselves, read
-nothing, and cannot take the ingest's client id. SQLite and PostgreSQL."""
+only their own status topic, and cannot take the ingest's client id. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,9 +11,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-import paho.mqtt.client as mqtt
 import pytest
-from paho.mqtt.enums import CallbackAPIVersion
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -26,7 +24,7 @@ from core.models import Reading, Station
 from core.settings import DatabaseSettings, MqttSettings, SchedulerSettings, Settings
 from ingest.broker import EmbeddedBroker
 from tests.factories import make_station
-from tests.support import Device, connect_answer, free_port, wait_for
+from tests.support import Device, Listener, connect_answer, free_port, wait_for
 
 PREFIX = "dustwatch/v1"
 ADMIN = system_principal("test")
@@ -134,35 +132,32 @@ def test_a_burst_published_just_before_leaving_is_stored_whole(
     assert village.stored("npl-a") == 200
 
 
-def test_a_device_reads_nothing(village: Village, dustwatch: Runtime) -> None:
-    received: list[str] = []
-    granted: list[list[int]] = []
-    snoop = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, client_id="npl-a")
-    snoop.username_pw_set("npl-a", village.passwords["npl-a"])
-    snoop.on_message = lambda _c, _u, message: received.append(message.topic)
-    snoop.on_subscribe = lambda _c, _u, _m, reasons, _p: granted.append([r.value for r in reasons])
-    snoop.connect("127.0.0.1", port_of(dustwatch))
-    snoop.loop_start()
-    snoop.subscribe([("#", 1), (f"{PREFIX}/readings/+", 1), (f"{PREFIX}/readings/npl-b", 1)])
-    wait_for(lambda: granted, what="the SUBACK")
-    assert granted == [[0x80, 0x80, 0x80]]
-
-    for code in ("npl-b", "npl-a"):
-        device = Device(
-            host="127.0.0.1",
-            port=port_of(dustwatch),
-            username=code,
-            password=village.passwords[code],
-        )
-        device.publish(f"{PREFIX}/readings/{code}", readings(1)[0])
-        device.close()
-    wait_for(
-        lambda: village.stored("npl-a") == village.stored("npl-b") == 1,
-        what="both readings stored, so both went through the broker",
+def test_a_device_reads_its_own_status_only_and_learns_why_it_was_refused(
+    village: Village, dustwatch: Runtime
+) -> None:
+    port, own = port_of(dustwatch), f"{PREFIX}/status/npl-a"
+    snoop = Listener(
+        port=port,
+        username="npl-b",
+        password=village.passwords["npl-b"],
+        topics=["#", f"{PREFIX}/readings/+", f"{PREFIX}/status/+", own],
     )
-    snoop.disconnect()
-    snoop.loop_stop()
-    assert received == []
+    assert snoop.granted == [[0x80, 0x80, 0x80, 0x80]]
+    device = Listener(
+        port=port, username="npl-a", password=village.passwords["npl-a"], topics=[own]
+    )
+    assert device.granted == [[1]]
+    device.publish(f"{PREFIX}/readings/npl-a", b"\xff\x00 not json")
+    device.publish(f"{PREFIX}/readings/npl-a", readings(1)[0])
+    wait_for(lambda: village.stored("npl-a") == 1, what="the good reading")
+    wait_for(lambda: own in device.topics(), what="the device's status")
+    status = device.last_json(own)
+    device.close()
+    snoop.close()
+    assert status["station"] == "npl-a"
+    assert str(status["reason"]).startswith("payload is not JSON")
+    assert status["count"] == 1
+    assert snoop.received == []
 
 
 def test_only_right_credentials_with_the_user_name_as_client_id_sign_in(

@@ -120,8 +120,11 @@ def test_mosquitto_files_list_the_ingest_and_active_stations_only(session: Sessi
     assert check_password(issued.password, hashes[active.code])
     assert revoked.code not in hashes
     assert without.code not in hashes
-    assert f"user {active.code}\ntopic write p/v1/readings/{active.code}\n" in files.acl_file
-    ingest_rules = "topic read p/v1/readings/+\ntopic read $SYS/broker/#\n"
+    assert (
+        f"user {active.code}\ntopic write p/v1/readings/{active.code}\n"
+        f"topic read p/v1/status/{active.code}\n"
+    ) in files.acl_file
+    ingest_rules = "topic read p/v1/#\ntopic write p/v1/status/+\ntopic read $SYS/broker/#\n"
     assert f"user {INGEST_USER}\n{ingest_rules}" in files.acl_file
     assert revoked.code not in files.acl_file
     assert without.code not in files.acl_file

@@ -1,5 +1,6 @@
-"""The topic rule, as a table: a device writes its own readings topic only, the ingest reads
-readings only, nobody anything else."""
+"""The topic rule, as a table: a device writes its own readings topic and reads its own status
+topic only; the ingest reads everything under the prefix and writes status topics; nobody
+anything else."""
 
 from __future__ import annotations
 
@@ -21,6 +22,12 @@ P = "dustwatch/v1"
         ("npl-v01", "npl-v01", False),
         (INGEST_USER, f"{P}/readings/{INGEST_USER}", False),
         (INGEST_USER, f"{P}/readings/npl-v01", False),
+        (INGEST_USER, f"{P}/status/npl-v01", True),
+        (INGEST_USER, f"{P}/status/npl-v01/x", False),
+        (INGEST_USER, f"{P}/status/+", False),
+        (INGEST_USER, "other/status/npl-v01", False),
+        ("npl-v01", f"{P}/status/npl-v01", False),
+        ("npl-v01", f"{P}/status/npl-v02", False),
         (None, f"{P}/readings/npl-v01", False),
         ("a/b", f"{P}/readings/a/b", False),
         ("+", f"{P}/readings/+", False),
@@ -35,15 +42,20 @@ def test_who_may_publish_where(user: str | None, topic: str, allowed: bool) -> N
     [
         (INGEST_USER, f"{P}/readings/+", True),
         (INGEST_USER, f"{P}/readings/npl-v01", True),
+        (INGEST_USER, f"{P}/#", True),
+        (INGEST_USER, f"{P}/reading/x", True),
+        (INGEST_USER, f"{P}/status/npl-v01", True),
         (INGEST_USER, "#", False),
-        (INGEST_USER, f"{P}/#", False),
-        (INGEST_USER, f"{P}/readings/#", False),
-        (INGEST_USER, f"{P}/readings/+/x", False),
-        (INGEST_USER, f"{P}/+/npl-v01", False),
+        (INGEST_USER, "other/v1/#", False),
         (INGEST_USER, "$SYS/#", False),
+        ("npl-v01", f"{P}/status/npl-v01", True),
+        ("npl-v01", f"{P}/status/npl-v02", False),
+        ("npl-v01", f"{P}/status/+", False),
+        ("npl-v01", f"{P}/status/#", False),
         ("npl-v01", f"{P}/readings/npl-v01", False),
         ("npl-v01", f"{P}/readings/+", False),
         ("npl-v01", "#", False),
+        ("+", f"{P}/status/+", False),
         (None, f"{P}/readings/+", False),
     ],
 )
