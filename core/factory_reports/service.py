@@ -301,15 +301,14 @@ def _conflicts_with_stored(session: Session, candidates: list[_Candidate]) -> li
     for (station_id, parameter_id), group in groups.items():
         for index in range(0, len(group), chunk):
             part = group[index : index + chunk]
-            stored: dict[datetime, int] = dict(
-                session.execute(
-                    select(Reading.time, Reading.value_milli).where(
-                        Reading.station_id == station_id,
-                        Reading.parameter_id == parameter_id,
-                        Reading.time.in_([c.time for c in part]),
-                    )
+            rows = session.execute(
+                select(Reading.time, Reading.value_milli).where(
+                    Reading.station_id == station_id,
+                    Reading.parameter_id == parameter_id,
+                    Reading.time.in_([c.time for c in part]),
                 )
-            )
+            ).all()
+            stored = {row.time: row.value_milli for row in rows}
             for candidate in part:
                 existing = stored.get(candidate.time)
                 if existing is not None and existing != candidate.value_milli:
