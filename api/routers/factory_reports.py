@@ -36,7 +36,7 @@ from core.factory_reports.service import (
 )
 from core.kit.db import RowId
 
-FACTORY_REPORT_PATHS = r"/facilities/[0-9]+/reports(/page)?"
+FACTORY_REPORT_PATHS = r"/facilities/[0-9]+/(reports|periodic-reports)"
 """The paths that take a report file: the API's and the page's."""
 
 router = APIRouter(prefix="/facilities", tags=["factory reports"])

@@ -105,9 +105,15 @@ class ReportRejected(InvalidInput):
 
 
 class ReportConflict(Conflict):
-    """A report for an overlapping period exists; the refusal's record is kept."""
+    """A report for an overlapping period exists (`earlier`); the refusal's record is kept."""
 
     keeps_changes = True
+
+    def __init__(self, message: str, *, earlier: FactoryReport) -> None:
+        super().__init__(message)
+        self.period_start = earlier.period_start
+        self.period_end = earlier.period_end
+        self.received_at = earlier.received_at
 
 
 @dataclass(frozen=True)
@@ -162,7 +168,7 @@ def upload_report(
                 "a report is never replaced: ask the backbone to correct it"
             )
             _refuse(session, facility_id=facility.id, upload=upload, now=now, reason=message)
-            raise ReportConflict(message)
+            raise ReportConflict(message, earlier=earlier)
         errors.extend(_schedule_errors(session, facility.id, parsed))
     stations = {
         s.code.lower(): s
