@@ -8,6 +8,7 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx2
 import pytest
 from sqlalchemy import Engine, func, select
 
@@ -60,7 +61,9 @@ def operator(factory_api: Api, facility: Organisation) -> UserAccount:
     return user
 
 
-def post(api: Api, facility: Organisation, user: UserAccount, data: bytes, name: str = "r.csv"):  # type: ignore[no-untyped-def]
+def post(
+    api: Api, facility: Organisation, user: UserAccount, data: bytes, name: str = "r.csv"
+) -> httpx2.Response:
     return api.client.post(
         f"/facilities/{facility.id}/reports",
         files={"file": (name, data, "application/octet-stream")},

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from core.access.principal import Principal
 from core.factory_reports.parsing import RowError
 from core.factory_reports.schedule import PeriodStatus
-from core.factory_reports.schemas import ScheduleSet
+from core.factory_reports.schemas import FactoryReportPublic, ScheduleSet
 from core.factory_reports.service import (
     REPORT_DIR,
     ReportConflict,
@@ -95,7 +95,7 @@ def upload(
     *,
     now: datetime = NOW,
     actor: Principal | None = None,
-):  # type: ignore[no-untyped-def]
+) -> FactoryReportPublic:
     return upload_report(
         session,
         actor=actor or plant.operator,
@@ -320,4 +320,4 @@ def test_schedule_periods_on_time_late_missing_and_not_yet_due(
     audited = session.scalars(
         select(AuditEvent).where(AuditEvent.entity == "factory_report_schedule")
     ).all()
-    assert [(e.action, e.after["due_days"]) for e in audited] == [("create", 15)]
+    assert [(e.action, (e.after or {}).get("due_days")) for e in audited] == [("create", 15)]
