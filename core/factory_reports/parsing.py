@@ -14,7 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -50,11 +51,16 @@ JSON_MEDIA_TYPE = "application/json"
 
 @dataclass(frozen=True)
 class RowError:
-    """`row` None: the file as a whole (its columns, its period); `column` None: the row."""
+    """`row` None: the file as a whole (its columns, its period); `column` None: the row.
+
+    `message` is English, for the API; `code` and `values` let a page say it in its own
+    language (api/web/pages/factory_reports.py has a sentence per code)."""
 
     row: int | None
     column: str | None
     message: str
+    code: str = ""
+    values: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -81,8 +87,11 @@ class _Errors:
     def __init__(self) -> None:
         self.found: list[RowError] = []
 
-    def add(self, row: int | None, column: str | None, message: str) -> None:
-        self.found.append(RowError(row, column, message))
+    def add(
+        self, row: int | None, column: str | None, message: str, code: str, **values: object
+    ) -> None:
+        shown = {name: str(value) for name, value in values.items()}
+        self.found.append(RowError(row, column, message, code, shown))
 
 
 def parse_report(data: bytes, *, zone: ZoneInfo) -> ParsedReport:
@@ -96,10 +105,12 @@ def parse_report(data: bytes, *, zone: ZoneInfo) -> ParsedReport:
             None,
             None,
             f"the file is not UTF-8 text (byte {error.start + 1}): save it as CSV UTF-8 or JSON",
+            "not_utf8",
+            byte=error.start + 1,
         )
         return ParsedReport(CSV_MEDIA_TYPE, None, None, [], errors.found)
     if not text.strip():
-        errors.add(None, None, "the file is empty")
+        errors.add(None, None, "the file is empty", "empty")
         return ParsedReport(CSV_MEDIA_TYPE, None, None, [], errors.found)
     if text.lstrip().startswith("{"):
         report = _parse_json(text, zone=zone, errors=errors)
@@ -111,7 +122,7 @@ def parse_report(data: bytes, *, zone: ZoneInfo) -> ParsedReport:
 def _parse_csv(text: str, *, zone: ZoneInfo, errors: _Errors) -> ParsedReport:
     for number, line in enumerate(text.splitlines(), start=1):
         if "\x00" in line:
-            errors.add(number, None, "the row contains a NUL character")
+            errors.add(number, None, "the row contains a NUL character", "nul")
     records = list(csv.reader(io.StringIO(text.replace("\x00", ""), newline="")))
     header = [name.strip().lower() for name in records[0]]
     missing = [c for c in CSV_COLUMNS if c not in header]
@@ -130,6 +141,9 @@ def _parse_csv(text: str, *, zone: ZoneInfo, errors: _Errors) -> ParsedReport:
             None,
             f"wrong columns ({'; '.join(problems)}): the header must name "
             + ", ".join(CSV_COLUMNS),
+            "wrong_columns",
+            problems="; ".join(problems),
+            columns=", ".join(CSV_COLUMNS),
         )
         return ParsedReport(CSV_MEDIA_TYPE, None, None, [], errors.found)
     period: tuple[date, date] | None = None
@@ -137,11 +151,16 @@ def _parse_csv(text: str, *, zone: ZoneInfo, errors: _Errors) -> ParsedReport:
     rows: list[ReportRow] = []
     body = [(n, r) for n, r in enumerate(records[1:], start=2) if any(v.strip() for v in r)]
     if not body:
-        errors.add(None, None, "the file has a header but no measurement rows")
+        errors.add(None, None, "the file has a header but no measurement rows", "no_rows")
     for number, record in body:
         if len(record) != len(header):
             errors.add(
-                number, None, f"the row has {len(record)} fields; the header has {len(header)}"
+                number,
+                None,
+                f"the row has {len(record)} fields; the header has {len(header)}",
+                "field_count",
+                fields=len(record),
+                header=len(header),
             )
             continue
         fields = dict(zip(header, record, strict=True))
@@ -155,6 +174,8 @@ def _parse_csv(text: str, *, zone: ZoneInfo, errors: _Errors) -> ParsedReport:
                 "period_start",
                 f"every row must give the same reporting period as row {body[0][0]} "
                 f"({period_texts[0]} to {period_texts[1]})",
+                "period_differs",
+                first_row=body[0][0],
             )
         row = _row(number, fields, period=period, zone=zone, errors=errors)
         if row is not None:
@@ -164,33 +185,39 @@ def _parse_csv(text: str, *, zone: ZoneInfo, errors: _Errors) -> ParsedReport:
 
 
 def _parse_json(text: str, *, zone: ZoneInfo, errors: _Errors) -> ParsedReport:
-    def fail(message: str) -> ParsedReport:
-        errors.add(None, None, message)
+    def fail(message: str, code: str) -> ParsedReport:
+        errors.add(None, None, message, code)
         return ParsedReport(JSON_MEDIA_TYPE, None, None, [], errors.found)
 
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        return fail(f"not JSON: {error.msg} (line {error.lineno}, column {error.colno})")
+        return fail(
+            f"not JSON: {error.msg} (line {error.lineno}, column {error.colno})", "not_json"
+        )
     except RecursionError:
-        return fail("the JSON is nested too deeply")
+        return fail("the JSON is nested too deeply", "not_json")
     if not isinstance(document, dict):
-        return fail("the JSON must be an object with period_start, period_end and measurements")
+        return fail(
+            "the JSON must be an object with period_start, period_end and measurements",
+            "json_fields",
+        )
     unknown = [k for k in document if k not in JSON_FIELDS]
     missing = [k for k in JSON_FIELDS if k not in document]
     if unknown or missing:
         named = ", ".join(repr(_short(str(k))) for k in [*missing, *unknown][:10])
         return fail(
-            f"wrong fields ({named}): the object has period_start, period_end, measurements"
+            f"wrong fields ({named}): the object has period_start, period_end, measurements",
+            "json_fields",
         )
     measurements = document["measurements"]
     if not isinstance(measurements, list) or not measurements:
-        return fail("measurements must be a list of at least one measurement")
+        return fail("measurements must be a list of at least one measurement", "no_rows")
     period = _period(document["period_start"], document["period_end"], row=None, errors=errors)
     rows: list[ReportRow] = []
     for number, item in enumerate(measurements, start=1):
         if not isinstance(item, dict):
-            errors.add(number, None, "a measurement must be an object")
+            errors.add(number, None, "a measurement must be an object", "not_an_object")
             continue
         unknown = [k for k in item if k not in MEASUREMENT_FIELDS]
         if unknown:
@@ -198,6 +225,8 @@ def _parse_json(text: str, *, zone: ZoneInfo, errors: _Errors) -> ParsedReport:
                 number,
                 _short(str(unknown[0])) if is_storable(str(unknown[0])) else None,
                 "unknown field: a measurement has " + ", ".join(MEASUREMENT_FIELDS),
+                "unknown_field",
+                fields=", ".join(MEASUREMENT_FIELDS),
             )
             continue
         row = _row(number, item, period=period, zone=zone, errors=errors)
@@ -216,32 +245,32 @@ def _text(
 ) -> str | None:
     value = fields.get(column)
     if value is None or (isinstance(value, str) and not value.strip()):
-        errors.add(row, column, "missing")
+        errors.add(row, column, "missing", "missing")
         return None
     if not isinstance(value, str):
-        errors.add(row, column, "must be text")
+        errors.add(row, column, "must be text", "not_text")
         return None
     if not is_storable(value):
-        errors.add(row, column, "contains a NUL character or a lone surrogate")
+        errors.add(row, column, "contains a NUL character or a lone surrogate", "nul")
         return None
     value = value.strip()
     if len(value) > max_chars:
-        errors.add(row, column, f"longer than {max_chars} characters")
+        errors.add(row, column, f"longer than {max_chars} characters", "too_long", max=max_chars)
         return None
     return value
 
 
 def _day(value: object, column: str, *, row: int | None, errors: _Errors) -> date | None:
     if not isinstance(value, str) or not is_storable(value):
-        errors.add(row, column, "must be a date such as 2026-10-31")
+        errors.add(row, column, "must be a date such as 2026-10-31", "not_a_date")
         return None
     try:
         day = date.fromisoformat(value.strip())
     except ValueError:
-        errors.add(row, column, f"{_short(value)!r} is not a date such as 2026-10-31")
+        errors.add(row, column, f"{_short(value)!r} is not a date such as 2026-10-31", "not_a_date")
         return None
     if day < EARLIEST_DAY:
-        errors.add(row, column, f"must be {EARLIEST_DAY} or later")
+        errors.add(row, column, f"must be {EARLIEST_DAY} or later", "too_early", day=EARLIEST_DAY)
         return None
     return day
 
@@ -254,10 +283,21 @@ def _period(
     if start is None or end is None:
         return None
     if end < start:
-        errors.add(row, "period_end", f"the period ends ({end}) before it starts ({start})")
+        errors.add(
+            row,
+            "period_end",
+            f"the period ends ({end}) before it starts ({start})",
+            "period_reversed",
+        )
         return None
     if (end - start).days + 1 > MAX_PERIOD_DAYS:
-        errors.add(row, "period_end", f"a reporting period is at most {MAX_PERIOD_DAYS} days")
+        errors.add(
+            row,
+            "period_end",
+            f"a reporting period is at most {MAX_PERIOD_DAYS} days",
+            "period_too_long",
+            days=MAX_PERIOD_DAYS,
+        )
         return None
     return start, end
 
@@ -266,18 +306,25 @@ def _moment(fields: dict[str, Any], column: str, *, row: int, errors: _Errors) -
     value = fields.get(column)
     example = "such as 2026-10-01T08:00:00+07:00"
     if not isinstance(value, str) or not value.strip():
-        errors.add(row, column, f"must be a date and time with its UTC offset, {example}")
+        errors.add(
+            row, column, f"must be a date and time with its UTC offset, {example}", "not_a_time"
+        )
         return None
     if not is_storable(value):
-        errors.add(row, column, "contains a NUL character or a lone surrogate")
+        errors.add(row, column, "contains a NUL character or a lone surrogate", "nul")
         return None
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        errors.add(row, column, f"{_short(value.strip())!r} is not a date and time {example}")
+        errors.add(
+            row,
+            column,
+            f"{_short(value.strip())!r} is not a date and time {example}",
+            "not_a_time",
+        )
         return None
     if moment.tzinfo is None:
-        errors.add(row, column, f"give the UTC offset, {example}")
+        errors.add(row, column, f"give the UTC offset, {example}", "no_offset")
         return None
     return moment
 
@@ -285,24 +332,24 @@ def _moment(fields: dict[str, Any], column: str, *, row: int, errors: _Errors) -
 def _value(fields: dict[str, Any], *, row: int, errors: _Errors) -> Decimal | None:
     value = fields.get("value")
     if isinstance(value, bool) or value is None:
-        errors.add(row, "value", "must be a number")
+        errors.add(row, "value", "must be a number", "not_a_number")
         return None
     if isinstance(value, str):
         if not is_storable(value):
-            errors.add(row, "value", "contains a NUL character or a lone surrogate")
+            errors.add(row, "value", "contains a NUL character or a lone surrogate", "nul")
             return None
         try:
             number = Decimal(value.strip().replace(",", ""))
         except InvalidOperation:
-            errors.add(row, "value", f"{_short(value.strip())!r} is not a number")
+            errors.add(row, "value", f"{_short(value.strip())!r} is not a number", "not_a_number")
             return None
     elif isinstance(value, int | float):
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     else:
-        errors.add(row, "value", "must be a number")
+        errors.add(row, "value", "must be a number", "not_a_number")
         return None
     if not number.is_finite():
-        errors.add(row, "value", f"{number} is not a finite number")
+        errors.add(row, "value", f"{number} is not a finite number", "not_finite")
         return None
     return number
 
@@ -333,6 +380,8 @@ def _row(
                 "parameter",
                 f"{_short(parameter_code)!r} is not reported here: use "
                 + ", ".join(REPORTED_PARAMETERS),
+                "parameter",
+                parameters=", ".join(REPORTED_PARAMETERS),
             )
             parameter = None
     value = _value(fields, row=number, errors=errors)
@@ -343,7 +392,12 @@ def _row(
     if parameter is not None:
         if unit is not None and not _unit_matches(unit, parameter):
             errors.add(
-                number, "unit", f"{parameter.code} is reported in {parameter.unit}, not {unit!r}"
+                number,
+                "unit",
+                f"{parameter.code} is reported in {parameter.unit}, not {unit!r}",
+                "unit",
+                parameter=parameter.code,
+                unit=parameter.unit,
             )
         if value is not None and not parameter.minimum <= value <= parameter.maximum:
             errors.add(
@@ -351,6 +405,10 @@ def _row(
                 "value",
                 f"{value} {parameter.unit} is outside the plausible range "
                 f"{parameter.minimum}..{parameter.maximum} for {parameter.code}",
+                "out_of_range",
+                minimum=parameter.minimum,
+                maximum=parameter.maximum,
+                unit=parameter.unit,
             )
     if start is not None and end is not None:
         _check_sampling(number, start, end, period=period, zone=zone, errors=errors)
@@ -379,16 +437,32 @@ def _check_sampling(
         local_start = start.astimezone(zone)
         local_end = end.astimezone(zone)
     except OverflowError:
-        errors.add(number, "sample_start", "outside the range of times dustwatch stores")
+        errors.add(
+            number, "sample_start", "outside the range of times dustwatch stores", "not_a_time"
+        )
         return
     if end <= start:
-        errors.add(number, "sample_end", "the sample must end after it starts")
+        errors.add(number, "sample_end", "the sample must end after it starts", "sample_reversed")
         return
     if period is None:
         return
     first, last = period
     period_end = datetime.combine(last + timedelta(days=1), time(), tzinfo=zone)
     if local_start.date() < first or local_start >= period_end:
-        errors.add(number, "sample_start", f"outside the reporting period {first} to {last}")
+        errors.add(
+            number,
+            "sample_start",
+            f"outside the reporting period {first} to {last}",
+            "outside_period",
+            start=first,
+            end=last,
+        )
     elif local_end > period_end:
-        errors.add(number, "sample_end", f"after the end of the reporting period {last}")
+        errors.add(
+            number,
+            "sample_end",
+            f"after the end of the reporting period {last}",
+            "outside_period",
+            start=first,
+            end=last,
+        )

@@ -94,7 +94,10 @@ class ReportRejected(InvalidInput):
     def __init__(self, errors: list[RowError]) -> None:
         shown = errors[:MAX_ERRORS]
         if len(errors) > MAX_ERRORS:
-            shown.append(RowError(None, None, f"and {len(errors) - MAX_ERRORS} more errors"))
+            more = len(errors) - MAX_ERRORS
+            shown.append(
+                RowError(None, None, f"and {more} more errors", "more", {"more": str(more)})
+            )
         first = shown[0]
         where = f"row {first.row}: " if first.row is not None else ""
         super().__init__(
@@ -229,6 +232,8 @@ def _schedule_errors(session: Session, facility_id: int, parsed: ParsedReport) -
             "period_start",
             f"{parsed.period_start} to {parsed.period_end} is not one of this facility's "
             f"{schedule.frequency.value} reporting periods (from {schedule.first_period_start})",
+            "not_scheduled",
+            {"first": schedule.first_period_start.isoformat()},
         )
     ]
 
@@ -263,6 +268,8 @@ def _candidates(
                     row.row,
                     "station",
                     f"{row.station!r} is not a station of this facility (its stations: {own})",
+                    "not_our_station",
+                    {"stations": own},
                 )
             )
             continue
@@ -279,7 +286,11 @@ def _candidates(
         try:
             judged = judge(reading)
         except InvalidInput as error:
-            errors.append(RowError(row.row, "sample_start", str(error)))
+            errors.append(
+                RowError(
+                    row.row, "sample_start", str(error), "time_refused", {"reason": str(error)}
+                )
+            )
             continue
         earlier = seen.get(judged.key)
         if earlier is not None:
@@ -288,6 +299,8 @@ def _candidates(
                     row.row,
                     None,
                     f"the same station, parameter and sample start as row {earlier}",
+                    "repeated_row",
+                    {"earlier": str(earlier)},
                 )
             )
             continue
@@ -330,6 +343,8 @@ def _conflict(candidate: _Candidate, existing: int) -> RowError:
         f"{candidate.station.code} already has a {parameter.code} reading at "
         f"{candidate.row.sample_start.isoformat()} of {from_milli(existing)} {parameter.unit}, "
         f"not {candidate.row.value}: a stored reading is never changed by a report",
+        "stored_differs",
+        {"stored": str(from_milli(existing)), "unit": parameter.unit},
     )
 
 

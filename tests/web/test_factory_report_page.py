@@ -10,8 +10,11 @@ from urllib.parse import quote
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
+from api.web.pages.factory_reports import ROW_MESSAGES
+from core.factory_reports.parsing import parse_report
 from core.kit.db import make_engine, make_session_factory
 from core.models import FactoryReport, Reading, ReadingSource
+from core.settings import default_zone
 from tests.web.conftest import Site, sign_in, visit
 
 HEADER = "period_start,period_end,station,parameter,value,unit,method,sample_start,sample_end"
@@ -67,7 +70,7 @@ def test_an_operator_sends_a_report_with_a_bad_row_then_the_corrected_one(
     expect(error_row).to_have_count(1)
     expect(error_row.locator("td").nth(0)).to_have_text("3")
     expect(error_row.locator("td").nth(1)).to_have_text("value")
-    expect(error_row.locator("td").nth(2)).to_contain_text("is not a number")
+    expect(error_row.locator("td").nth(2)).to_have_text("ไม่ใช่ตัวเลข")
     expect(page.get_by_text("ยังไม่ได้รับรายงาน")).to_be_visible()
     assert uploaded_readings(site) == (0, 0)
 
@@ -98,3 +101,32 @@ def test_an_official_sees_every_facilitys_reports(page: Page) -> None:
     expect(overview).to_contain_text("โรงงาน ก")
     expect(overview).to_contain_text("โรงงาน ข")
     assert visit(page, "/factory-reports") == 200
+
+
+def test_every_refusal_the_parser_gives_has_a_translated_sentence() -> None:
+    """The page says each problem in Thai: no code may fall back to the API's English."""
+    good = report_csv("142").decode()
+    bad_files = [
+        b"",
+        b"\xff\xfe",
+        b"station,value\nx,1\n",
+        HEADER.encode(),
+        (good + "x,y\n").encode(),
+        b"{",
+        b"[]",
+        b'{"period_start": "2026-10-01", "period_end": "2026-10-31", "measurements": [1]}',
+        b'{"period_start": "2026-10-01", "period_end": "2026-10-31",'
+        b' "measurements": [{"colour": 1}]}',
+        good.replace("85.2", "NaN").replace("142", "abc").replace("Hi-vol TSP", "").encode(),
+        good.replace("ug/m3,Hi-vol PM10", "mg/m3,Hi-vol PM10").replace(",tsp,", ",o3,").encode(),
+        good.replace("08:00:00+07:00,", "08:00:00,").encode(),
+        good.replace("-05T08", "-09T08", 1).encode(),
+        good.replace("85.2", "-1").replace(",f-a,tsp", ",f-a,pm10").encode(),
+        good.replace(f"{last_month()[0]},", "1999-01-01,", 1).encode(),
+        good.replace(f"{last_month()[1]},", f"{last_month()[0]},", 1).encode(),
+    ]
+    codes = {
+        error.code for data in bad_files for error in parse_report(data, zone=default_zone()).errors
+    }
+    assert codes - set(ROW_MESSAGES) == set()
+    assert len(codes) >= 15

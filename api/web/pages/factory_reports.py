@@ -48,6 +48,53 @@ FREQUENCY_NAMES = {
     "quarterly": N_("Every three months"),
     "yearly": N_("Yearly"),
 }
+ROW_MESSAGES = {
+    "not_utf8": N_(
+        'The file is not UTF-8 text (byte %(byte)s): save it as "CSV UTF-8" or as JSON.'
+    ),
+    "empty": N_("The file is empty."),
+    "nul": N_("Contains a NUL character: remove it."),
+    "wrong_columns": N_("Wrong columns (%(problems)s). The header row must name: %(columns)s."),
+    "no_rows": N_("The file has no measurement rows."),
+    "field_count": N_("The row has %(fields)s fields; the header has %(header)s."),
+    "period_differs": N_("Every row must give the same reporting period as row %(first_row)s."),
+    "not_json": N_("The file is not valid JSON."),
+    "json_fields": N_(
+        "The JSON must be an object with period_start, period_end and measurements only."
+    ),
+    "not_an_object": N_("A measurement must be an object."),
+    "unknown_field": N_("Unknown field: a measurement has %(fields)s."),
+    "missing": N_("Missing."),
+    "not_text": N_("Must be text."),
+    "too_long": N_("Longer than %(max)s characters."),
+    "not_a_date": N_("Not a date: write it as 2026-10-31."),
+    "too_early": N_("Must be %(day)s or later."),
+    "period_reversed": N_("The period ends before it starts."),
+    "period_too_long": N_("A reporting period is at most %(days)s days."),
+    "not_a_time": N_(
+        "Not a date and time: write it with its UTC offset, as 2026-10-01T08:00:00+07:00."
+    ),
+    "no_offset": N_("Give the UTC offset, as 2026-10-01T08:00:00+07:00."),
+    "not_a_number": N_("Not a number."),
+    "not_finite": N_("Not a finite number."),
+    "parameter": N_("Not reported here: use %(parameters)s."),
+    "unit": N_("%(parameter)s is reported in %(unit)s."),
+    "out_of_range": N_("Not plausible: the value must be between %(minimum)s and %(maximum)s."),
+    "sample_reversed": N_("The sample must end after it starts."),
+    "outside_period": N_("Outside the reporting period %(start)s to %(end)s."),
+    "more": N_("And %(more)s more problems."),
+    "not_scheduled": N_(
+        "Not one of the facility's reporting periods (the first began on %(first)s)."
+    ),
+    "not_our_station": N_("Not one of this facility's stations: %(stations)s."),
+    "time_refused": N_("This time is not accepted: %(reason)s."),
+    "repeated_row": N_("The same station, measure and sampling start as row %(earlier)s."),
+    "stored_differs": N_(
+        "A different value, %(stored)s %(unit)s, is already stored for this station, measure "
+        "and time: a report never changes a stored reading."
+    ),
+}
+"""Each refusal of core.factory_reports in the page's language (the API answers in English)."""
 WHOLE_FILE = N_("The whole file")
 WHOLE_ROW = N_("The whole row")
 NO_FILE = N_("Choose the report file first.")
@@ -91,12 +138,22 @@ def _facility_page(
         now=page.now,
         zone=page.settings.zone,
     )
+    shown_errors = [
+        {
+            "row": e.row,
+            "column": e.column,
+            "message": page.gettext(ROW_MESSAGES[e.code], **e.values)
+            if e.code in ROW_MESSAGES
+            else e.message,
+        }
+        for e in errors or []
+    ]
     return page.render(
         "factory_reports.html",
         {
             "answer": answer,
             "accepted": accepted,
-            "errors": errors or [],
+            "errors": shown_errors,
             "message": message,
             "may_upload": page.principal.has_role(*UPLOADERS),
             "is_operator": page.principal.has_role(Role.OPERATOR),
