@@ -170,6 +170,11 @@ def test_a_huge_file_is_413_without_being_stored(
     assert post(factory_api, facility, operator, CSV + padding).status_code == 413
     far_too_big = CSV + b"\n" * (MAX_REPORT * 4)
     assert post(factory_api, facility, operator, far_too_big).status_code == 413
+    # Past the request limit too: refused before the body is read.
+    beyond_any_limit = CSV + b"\n" * (2 * 1024 * 1024)
+    answer = post(factory_api, facility, operator, beyond_any_limit)
+    assert answer.status_code == 413
+    assert answer.json()["error"] == "payload_too_large"
     assert count(factory_api, FactoryReport) == 0
 
 
