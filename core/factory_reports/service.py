@@ -23,6 +23,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.access.principal import Principal
@@ -390,8 +391,17 @@ def _store(
             sha256=hashlib.sha256(upload.data).hexdigest(),
             row_count=len(candidates),
         )
-        session.add(report)
-        session.flush()
+        try:
+            # A savepoint: another upload of the same period committed meanwhile is a
+            # conflict, answered as one, not a server error.
+            with session.begin_nested():
+                session.add(report)
+                session.flush()
+        except IntegrityError:
+            raise Conflict(
+                f"a report for {report.period_start} to {report.period_end} was received "
+                "a moment ago: a report is never replaced"
+            ) from None
         session.add_all(
             FactoryReportRow(
                 report_id=report.id,
