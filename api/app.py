@@ -23,6 +23,7 @@ from api.routers import (
     audit,
     auth,
     compliance,
+    factory_reports,
     health,
     indicators,
     ingest,
@@ -34,6 +35,7 @@ from api.routers import (
     users,
 )
 from api.routers import status as status_router
+from api.routers.factory_reports import FACTORY_REPORT_PATHS
 from api.web import add_web
 from core.kit.errors import (
     Conflict,
@@ -74,11 +76,17 @@ def create_app(
     app.add_exception_handler(RequestValidationError, _error)
     # Reports carry a photo: their paths take the photo limit plus room for the fields.
     upload_limit = max(settings.api.max_body_bytes, settings.storage.max_photo_bytes + 64 * 1024)
+    # Factory reports are files too, with their own limit.
+    report_limit = max(settings.api.max_body_bytes, settings.storage.max_report_bytes + 64 * 1024)
     app.add_middleware(
         RequestLimits,
         max_body_bytes=settings.api.max_body_bytes,
         routes_judge_content=("/ingest/",),
-        upload_paths={"/reports": upload_limit, "/report": upload_limit},
+        upload_paths={
+            "/reports": upload_limit,
+            "/report": upload_limit,
+            FACTORY_REPORT_PATHS: report_limit,
+        },
     )
     document_errors(app, is_public=lambda dependency: dependency is public)
     for module in (
@@ -94,6 +102,7 @@ def create_app(
         audit,
         mqtt_credentials,
         compliance,
+        factory_reports,
         standards,
         ingest,
         reports,

@@ -36,6 +36,14 @@ MAX_FIELD_ERRORS = 50
 class FieldError(BaseModel):
     field: str = Field(description="Where: `body.latitude`, `query.end`, `path.code`, …")
     message: str
+    row: int | None = Field(
+        default=None,
+        description="A refused file's row (factory reports): a CSV's line as a spreadsheet "
+        "numbers it (header 1), a JSON report's measurement from 1; absent for the whole file",
+    )
+    column: str | None = Field(
+        default=None, description="A refused file's column (factory reports), when one is at fault"
+    )
 
 
 class ErrorBody(BaseModel):

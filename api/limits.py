@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -48,12 +49,15 @@ class RequestLimits:
         upload_paths: Mapping[str, int] | None = None,
     ) -> None:
         """`routes_judge_content` are path prefixes whose routes refuse NUL and NaN themselves
-        (and record the refusal); `upload_paths` give a larger limit to the exact paths that
-        take files (photos)."""
+        (and record the refusal); `upload_paths` give a larger limit to the paths that take
+        files (photos, factory reports): each key is a regular expression the whole path
+        must match (`/reports`, `/facilities/[0-9]+/reports`)."""
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.routes_judge_content = routes_judge_content
-        self.upload_paths = dict(upload_paths or {})
+        self.upload_paths = [
+            (re.compile(pattern), limit) for pattern, limit in (upload_paths or {}).items()
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -63,7 +67,10 @@ class RequestLimits:
             await _refuse(scope, receive, send, 400, "the address contains a NUL character")
             return
         headers = Headers(scope=scope)
-        limit = self.upload_paths.get(scope["path"], self.max_body_bytes)
+        limit = next(
+            (limit for pattern, limit in self.upload_paths if pattern.fullmatch(scope["path"])),
+            self.max_body_bytes,
+        )
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             await _refuse(scope, receive, send, 413, _too_large(limit))

@@ -132,6 +132,11 @@ class StorageSettings(BaseModel):
         ge=1024,
         description="Largest photo accepted with a report.",
     )
+    max_report_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        ge=1024,
+        description="Largest factory report file (CSV or JSON) accepted.",
+    )
 
 
 class SchedulerSettings(BaseModel):

@@ -11,6 +11,7 @@ from api.web.pages import (
     aqi,
     compliance,
     docs,
+    factory_reports,
     home,
     landing,
     manage,
@@ -41,5 +42,6 @@ def add_web(app: FastAPI) -> None:
         aqi,
         report,
         rejected,
+        factory_reports,
     ):
         app.include_router(module.router)

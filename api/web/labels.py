@@ -35,5 +35,6 @@ PARAMETER_NAMES = {
     "co": N_("Carbon monoxide"),
     "temperature": N_("Air temperature"),
     "humidity": N_("Relative humidity"),
+    "stack_pm": N_("Stack particulate matter"),
 }
-UNITS = {"ug/m3": "µg/m³", "degC": "°C"}
+UNITS = {"ug/m3": "µg/m³", "degC": "°C", "mg/Nm3": "mg/Nm³"}

@@ -5,6 +5,12 @@ from core.models.account import AuthToken, Role, TokenKind, UserAccount
 from core.models.alert import Alert, AlertKind
 from core.models.api_key import ApiKey
 from core.models.audit import AuditEvent
+from core.models.factory_report import (
+    FactoryReport,
+    FactoryReportRow,
+    FactoryReportSchedule,
+    ReportFrequency,
+)
 from core.models.mqtt_credential import MqttCredential
 from core.models.observation import Observation, ObservationKind
 from core.models.organisation import Organisation, OrganisationContact, StakeholderGroup
@@ -30,6 +36,9 @@ __all__ = [
     "AuditEvent",
     "AuthToken",
     "DailyAggregate",
+    "FactoryReport",
+    "FactoryReportRow",
+    "FactoryReportSchedule",
     "HourlyAggregate",
     "LatestReading",
     "MqttCredential",
@@ -44,6 +53,7 @@ __all__ = [
     "ReadingMetadata",
     "ReadingSource",
     "RejectedMessage",
+    "ReportFrequency",
     "Role",
     "RollupState",
     "StakeholderGroup",

@@ -33,6 +33,8 @@ PARAMETERS: tuple[ParameterInfo, ...] = (
     ParameterInfo(8, "temperature", "Air temperature", "degC", Decimal(-40), Decimal(70)),
     ParameterInfo(9, "humidity", "Relative humidity", "%", Decimal(0), Decimal(100)),
     ParameterInfo(10, "pressure", "Air pressure", "hPa", Decimal(300), Decimal(1100)),
+    # A stack's particulate emission, as factories report it (dry, at normal conditions).
+    ParameterInfo(11, "stack_pm", "Stack particulate matter", "mg/Nm3", Decimal(0), Decimal(10000)),
 )
 
 BY_CODE: dict[str, ParameterInfo] = {p.code: p for p in PARAMETERS}

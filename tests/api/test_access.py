@@ -23,6 +23,7 @@ from core.accounts.api_keys import create_api_key
 from core.accounts.schemas import ApiKeyCreate
 from core.alerts.service import evaluate_24h_exceedances
 from core.devices.credentials import issue_credential
+from core.factory_reports.service import Upload, upload_report
 from core.models import Role, StakeholderGroup, StationKind
 from core.readings.ingest import IncomingMessage, ingest_messages
 from core.reports.schemas import ObservationCreate
@@ -71,6 +72,7 @@ class Row:
     body: dict[str, Any] | None = None
     form: dict[str, str] | None = None
     headers: dict[str, str] | None = None
+    files: dict[str, tuple[str, bytes, str]] | None = None
     sees: str | None = None
     name: str = ""
 
@@ -89,6 +91,20 @@ NEW_STATION = {
     "area": "Na Phra Lan",
 }
 
+
+def factory_report(month: int) -> bytes:
+    """A one-row report of factory A's station for a month of 2026."""
+    return (
+        "period_start,period_end,station,parameter,value,unit,method,sample_start,sample_end\n"
+        f"2026-{month:02}-01,2026-{month:02}-28,f-a,pm10,80,ug/m3,Hi-vol,"
+        f"2026-{month:02}-05T08:00:00+07:00,2026-{month:02}-06T08:00:00+07:00\n"
+    ).encode()
+
+
+UPLOADERS = frozenset({"operator_a", *MANAGERS})
+REPORT_FILE = {"file": ("report.csv", factory_report(10), "text/csv")}
+SCHEDULE = {"frequency": "monthly", "due_days": 15, "first_period_start": "2026-01-01"}
+SEE_FACILITIES = frozenset({"operator_a", "operator_b", "official", "backbone", "admin"})
 
 REPORTERS = frozenset({"volunteer", *MANAGERS})
 SEE_NOTES = frozenset({"volunteer", "official", *MANAGERS})
@@ -259,6 +275,15 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/facilities/{facility_id}/compliance.csv", SEE_A),
     Row("GET", "/facilities/{facility_id}/compliance/page", SEE_A),
     Row("GET", "/compliance", {"operator_a", "operator_b", "official", "backbone", "admin"}),
+    # Factories' periodic reports: the facility's operators upload; staff see every one.
+    Row("POST", "/facilities/{facility_id}/reports", UPLOADERS, files=REPORT_FILE),
+    Row("GET", "/facilities/{facility_id}/reports", SEE_A),
+    Row("GET", "/facilities/{facility_id}/reports/{report_id}", SEE_A),
+    Row("GET", "/facilities/{facility_id}/reports/{report_id}/file", SEE_A),
+    Row("PUT", "/facilities/{facility_id}/report-schedule", MANAGERS, body=SCHEDULE),
+    Row("GET", "/facilities/{facility_id}/periodic-reports", SEE_A),
+    Row("POST", "/facilities/{facility_id}/periodic-reports", UPLOADERS, files=REPORT_FILE),
+    Row("GET", "/factory-reports", SEE_FACILITIES),
     Row("GET", "/aqi/calculator", ALL),
     # Devices send readings with their API key; people's sign-ins are refused (403).
     Row("POST", "/ingest/readings", frozenset(), {"parameter": "pm10", "value": 1, "time": "x"}),
@@ -332,6 +357,15 @@ CONCRETE = {
     "GET /facilities/{facility_id}/compliance": "/facilities/{org_a}/compliance",
     "GET /facilities/{facility_id}/compliance.csv": "/facilities/{org_a}/compliance.csv",
     "GET /facilities/{facility_id}/compliance/page": "/facilities/{org_a}/compliance/page",
+    "POST /facilities/{facility_id}/reports": "/facilities/{org_a}/reports",
+    "GET /facilities/{facility_id}/reports": "/facilities/{org_a}/reports",
+    "GET /facilities/{facility_id}/reports/{report_id}": "/facilities/{org_a}/reports/{report_id}",
+    "GET /facilities/{facility_id}/reports/{report_id}/file": (
+        "/facilities/{org_a}/reports/{report_id}/file"
+    ),
+    "PUT /facilities/{facility_id}/report-schedule": "/facilities/{org_a}/report-schedule",
+    "GET /facilities/{facility_id}/periodic-reports": "/facilities/{org_a}/periodic-reports",
+    "POST /facilities/{facility_id}/periodic-reports": "/facilities/{org_a}/periodic-reports",
     "GET /standards/{series_or_id}": "/standards/th-pm25-24h",
     "GET /aqi": "/aqi?scale=th-pcd-2023&pollutant=pm25&value=41.2",
     "GET /reports/{observation_id}/photo": "/reports/{observation_id}/photo",
@@ -428,8 +462,23 @@ def build_world(api: Api) -> World:
         storage=storage_of(settings),
         now=now,
     )
+    september = upload_report(
+        s,
+        actor=Principal(
+            user_id=users["operator_a"].id,
+            organisation_id=factory_a.id,
+            role=Role.OPERATOR,
+            label="operator A",
+        ),
+        facility_id=factory_a.id,
+        upload=Upload(data=factory_report(9), file_name="september.csv"),
+        storage_dir=settings.storage.dir,
+        now=now,
+        zone=default_zone(),
+    )
     world = World(
         values={
+            "report_id": str(september.id),
             "org_community": str(community.id),
             "org_a": str(factory_a.id),
             "v_kept": v_kept.code,
@@ -511,6 +560,7 @@ def test_role_by_route(world_api: tuple[Api, World], row: Row) -> None:
             path,
             json=world.fill(row.body),
             data=world.fill(row.form),
+            files=row.files,
             headers=world.headers[caller] | (row.headers or {}),
         )
         undo.rollback()
