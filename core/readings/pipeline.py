@@ -2,10 +2,13 @@
 
 Each format has a parser (MQTT topic + native JSON, HTTP native JSON, airrohr) that turns
 what a device sent into `CandidateReading`s for a known station, or `Rejection`s with a
-reason. `accept_readings` then judges every candidate the same way (known parameter, unit,
-plausible range, not in the future, not before 2000), stores each (station, parameter, time)
-once, keeps the hourly and daily rollups and the latest values, and records every rejection
-through `record_rejection`, the one place a rejection row is made. Nothing here commits; the
+reason. `accept_readings` then judges every candidate the same way, and refuses what is not a
+reading at all (unknown parameter, wrong unit, a value no instrument can report, a time in
+the future or before 2000); quality control (core/readings/quality.py) grades the rest
+valid, suspect or invalid; each (station, parameter, time) is stored once (a different value
+re-sent for it is kept as a conflict); the hourly and daily rollups (invalid readings left
+out and counted) and the latest values are kept; every rejection is recorded through
+`record_rejection`, the one place a rejection row is made. Nothing here commits; the
 caller's transaction covers the whole batch.
 """
 
@@ -19,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.kit.errors import InvalidInput
@@ -29,16 +32,23 @@ from core.models import (
     LatestReading,
     QualityFlag,
     Reading,
+    ReadingConflict,
     ReadingMetadata,
     ReadingSource,
     RejectedMessage,
 )
-from core.readings.rollups import add_to_hourly_and_daily
+from core.readings.quality import BatchQuality, flag_earlier_pm, grade_batch, record_grades
+from core.readings.rollups import HourDelta, add_to_hourly_and_daily, dialect_insert
 from core.standards.parameters import BY_ID, ParameterInfo, parameter_by_code, to_milli
 
 MAX_FUTURE_SKEW = timedelta(minutes=5)
 EARLIEST_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 KEPT_PAYLOAD_CHARS = 64 * 1024
+BACKFILL_SOURCES = frozenset({ReadingSource.UPLOAD, ReadingSource.MANUAL})
+"""Sources whose readings are declared backfill: a factory's periodic report and a reading
+typed in by hand are old by nature, so quality control does not flag them as too old."""
+
+__all__ = ["dialect_insert"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,8 @@ class NewReading:
     parameter_id: int
     time: datetime
     value_milli: int
+    quality_flag: int = QualityFlag.VALID
+    corrected_milli: int | None = None
 
     @property
     def key(self) -> tuple[int, int, datetime]:
@@ -91,22 +103,35 @@ class NewReading:
         return BY_ID[self.parameter_id]
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A reading sent again for a stored key with another value; the stored one stays."""
+
+    sent: NewReading
+    stored_value_milli: int
+
+
 @dataclass
 class IngestOutcome:
     accepted: int = 0
     duplicates: int = 0
     rejected: int = 0
+    conflicts: int = 0
     rejections: list[str] = field(default_factory=list)
     accepted_readings: list[NewReading] = field(default_factory=list)
     duplicate_readings: list[NewReading] = field(default_factory=list)
+    conflict_readings: list[Conflict] = field(default_factory=list)
+    quality: BatchQuality = field(default_factory=BatchQuality)
 
     def add(self, other: IngestOutcome) -> None:
         self.accepted += other.accepted
         self.duplicates += other.duplicates
         self.rejected += other.rejected
+        self.conflicts += other.conflicts
         self.rejections.extend(other.rejections)
         self.accepted_readings.extend(other.accepted_readings)
         self.duplicate_readings.extend(other.duplicate_readings)
+        self.conflict_readings.extend(other.conflict_readings)
 
 
 def record_rejection(
@@ -139,16 +164,22 @@ def accept_readings(
     source: ReadingSource,
     zone: ZoneInfo,
     rejections: Sequence[Rejection] = (),
+    backfill: bool = False,
 ) -> IngestOutcome:
-    """Judge, store once, roll up; `rejections` (from the parser) are recorded alongside.
+    """Judge, grade, store once, roll up; `rejections` (from the parser) are recorded
+    alongside.
 
     `zone` is the deployment's time zone, whose local days the daily rollups count.
-    Flushes but never commits. Bad input never raises: it becomes a rejected_message row.
+    `backfill` declares old readings as such (uploads and manual entries always are), so
+    they are not flagged as too old. Flushes but never commits. Bad input never raises: it
+    becomes a rejected_message row.
     """
     outcome = IngestOutcome()
     for rejection in rejections:
         _reject(session, outcome, rejection, source)
     judged: dict[tuple[int, int, datetime], NewReading] = {}
+    received: dict[tuple[int, int, datetime], datetime] = {}
+    repeated: list[tuple[NewReading, datetime]] = []
     for candidate in candidates:
         try:
             new = judge(candidate)
@@ -167,19 +198,84 @@ def accept_readings(
             )
             continue
         if new.key in judged:
-            outcome.duplicate_readings.append(new)
+            repeated.append((new, candidate.received_at))
         else:
             judged[new.key] = new
-    inserted = _insert_new_readings(session, list(judged.values()), source)
+            received[new.key] = candidate.received_at
+    quality = grade_batch(
+        session,
+        judged.values(),
+        received,
+        backfill=backfill or source in BACKFILL_SOURCES,
+    )
+    outcome.quality = quality
+    inserted = _insert_new_readings(session, list(judged.values()), source, quality)
     stored = {r.key for r in inserted}
+    repeated.extend((r, received[k]) for k, r in judged.items() if k not in stored)
     outcome.accepted_readings = inserted
-    outcome.duplicate_readings.extend(r for k, r in judged.items() if k not in stored)
     outcome.accepted = len(inserted)
-    outcome.duplicates = len(outcome.duplicate_readings)
+    _sort_repeats(session, outcome, repeated, source)
+    now = max(received.values(), default=None)
+    if now is not None and inserted:
+        record_grades(
+            session,
+            {r.key: quality.grades[r.key] for r in inserted if r.key in quality.grades},
+            now=now,
+        )
+        flag_earlier_pm(session, inserted, quality, now=now)
     _add_to_aggregates(session, inserted, zone)
-    _update_latest(session, inserted)
+    _update_latest(session, inserted, quality)
     session.flush()
     return outcome
+
+
+def _sort_repeats(
+    session: Session,
+    outcome: IngestOutcome,
+    repeated: list[tuple[NewReading, datetime]],
+    source: ReadingSource,
+) -> None:
+    """Readings whose key is stored already: the same value is a duplicate, another value a
+    conflict, recorded once per distinct value (one query for the stored values)."""
+    if not repeated:
+        return
+    keys = {r.key for r, _ in repeated}
+    times = [t for _, _, t in keys]
+    rows = session.execute(
+        select(Reading.station_id, Reading.parameter_id, Reading.time, Reading.value_milli).where(
+            Reading.station_id.in_({s for s, _, _ in keys}),
+            Reading.parameter_id.in_({p for _, p, _ in keys}),
+            Reading.time >= min(times),
+            Reading.time <= max(times),
+        )
+    )
+    stored = {(s, p, t): v for s, p, t, v in rows if (s, p, t) in keys}
+    conflicts: dict[tuple[int, int, datetime, int], dict[str, Any]] = {}
+    for reading, received_at in repeated:
+        stored_value = stored.get(reading.key, reading.value_milli)
+        if stored_value == reading.value_milli:
+            outcome.duplicate_readings.append(reading)
+            continue
+        outcome.conflict_readings.append(Conflict(reading, stored_value))
+        conflicts.setdefault(
+            (*reading.key, reading.value_milli),
+            {
+                "station_id": reading.station_id,
+                "parameter_id": reading.parameter_id,
+                "time": reading.time,
+                "stored_value_milli": stored_value,
+                "new_value_milli": reading.value_milli,
+                "source": int(source),
+                "received_at": received_at,
+            },
+        )
+    outcome.duplicates = len(outcome.duplicate_readings)
+    outcome.conflicts = len(outcome.conflict_readings)
+    if conflicts:
+        statement = dialect_insert(session, ReadingConflict).on_conflict_do_nothing(
+            index_elements=["station_id", "parameter_id", "time", "new_value_milli"]
+        )
+        session.execute(statement, list(conflicts.values()))
 
 
 def store_metadata(
@@ -215,7 +311,8 @@ def _reject(
 
 
 def judge(candidate: CandidateReading) -> NewReading:
-    """The checks every source gets; raises InvalidInput with a readable reason."""
+    """What makes a reading no reading at all, the same for every source; raises InvalidInput
+    with a readable reason. Implausible but possible values are graded by quality control."""
     parameter = parameter_by_code(candidate.parameter)
     if parameter is None:
         raise InvalidInput(f"unknown parameter {candidate.parameter!r}")
@@ -228,7 +325,7 @@ def judge(candidate: CandidateReading) -> NewReading:
         raise InvalidInput(f"value {value} is not a finite number")
     if not parameter.minimum <= value <= parameter.maximum:
         raise InvalidInput(
-            f"value {value} {parameter.unit} outside the plausible range "
+            f"value {value} {parameter.unit} outside the physically possible range "
             f"{parameter.minimum}..{parameter.maximum} for {parameter.code}"
         )
     moment = to_utc(candidate.time)
@@ -241,15 +338,8 @@ def judge(candidate: CandidateReading) -> NewReading:
     return NewReading(candidate.station_id, parameter.id, moment, to_milli(value))
 
 
-def dialect_insert(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
-    """INSERT with ON CONFLICT support for the session's backend."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
-
-
 def _insert_new_readings(
-    session: Session, candidates: list[NewReading], source: ReadingSource
+    session: Session, candidates: list[NewReading], source: ReadingSource, quality: BatchQuality
 ) -> list[NewReading]:
     """Insert, skipping keys already stored; returns only the rows that were new."""
     if not candidates:
@@ -260,35 +350,43 @@ def _insert_new_readings(
             "parameter_id": c.parameter_id,
             "time": c.time,
             "value_milli": c.value_milli,
-            "quality_flag": int(QualityFlag.RAW),
+            "quality_flag": int(quality.grade_of(c.key).flag),
             "source": int(source),
+            "corrected_milli": quality.corrected.get(c.key),
         }
         for c in candidates
     ]
     statement = (
         dialect_insert(session, Reading)
         .on_conflict_do_nothing(index_elements=["station_id", "parameter_id", "time"])
-        .returning(Reading.station_id, Reading.parameter_id, Reading.time, Reading.value_milli)
+        .returning(
+            Reading.station_id,
+            Reading.parameter_id,
+            Reading.time,
+            Reading.value_milli,
+            Reading.quality_flag,
+            Reading.corrected_milli,
+        )
     )
     result = session.execute(statement, rows)
-    return [
-        NewReading(row.station_id, row.parameter_id, row.time, row.value_milli) for row in result
-    ]
+    return [NewReading(*row) for row in result]
 
 
 def _add_to_aggregates(session: Session, inserted: list[NewReading], zone: ZoneInfo) -> None:
-    """New readings into their hourly rows and, through each hour's change, the daily rows.
-    Readings are stored raw, so none is left out here; quality control moves invalid ones
-    out of the sums and into `invalid_count` when it flags them."""
-    totals: dict[tuple[int, int, datetime], tuple[int, int]] = {}
+    """New readings into their hourly rows and, through each hour's change, the daily rows;
+    readings graded invalid are left out of the sums and counted in `invalid_count`."""
+    totals: dict[tuple[int, int, datetime], HourDelta] = {}
     for c in inserted:
         key = (c.station_id, c.parameter_id, floor_hour(c.time))
-        value_sum, count = totals.get(key, (0, 0))
-        totals[key] = (value_sum + c.value_milli, count + 1)
+        value_sum, count, invalid = totals.get(key, HourDelta(0, 0, 0))
+        if c.quality_flag == QualityFlag.INVALID:
+            totals[key] = HourDelta(value_sum, count, invalid + 1)
+        else:
+            totals[key] = HourDelta(value_sum + c.value_milli, count + 1, invalid)
     add_to_hourly_and_daily(session, totals, zone=zone)
 
 
-def _update_latest(session: Session, inserted: list[NewReading]) -> None:
+def _update_latest(session: Session, inserted: list[NewReading], quality: BatchQuality) -> None:
     newest: dict[tuple[int, int], NewReading] = {}
     for c in inserted:
         key = (c.station_id, c.parameter_id)
@@ -299,13 +397,23 @@ def _update_latest(session: Session, inserted: list[NewReading]) -> None:
     statement = dialect_insert(session, LatestReading)
     statement = statement.on_conflict_do_update(
         index_elements=["station_id", "parameter_id"],
-        set_={"time": statement.excluded.time, "value_milli": statement.excluded.value_milli},
+        set_={
+            "time": statement.excluded.time,
+            "value_milli": statement.excluded.value_milli,
+            "run_length": statement.excluded.run_length,
+        },
         where=statement.excluded.time > LatestReading.time,
     )
     session.execute(
         statement,
         [
-            {"station_id": s, "parameter_id": p, "time": c.time, "value_milli": c.value_milli}
+            {
+                "station_id": s,
+                "parameter_id": p,
+                "time": c.time,
+                "value_milli": c.value_milli,
+                "run_length": quality.run_lengths.get(c.key, 1),
+            }
             for (s, p), c in sorted(newest.items())
         ],
     )

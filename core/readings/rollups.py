@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, insert, select, text
@@ -38,10 +38,20 @@ Progress = Callable[[int, int], None]
 """Called with (hourly rows done, hourly rows in all)."""
 
 
-def _insert(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
+def dialect_insert(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """INSERT with ON CONFLICT support for the session's backend."""
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+class HourDelta(NamedTuple):
+    """What to add to an hour: to its sum and count (negative to take readings out) and to
+    the readings left out as invalid."""
+
+    value_sum_milli: int
+    reading_count: int
+    invalid_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -55,29 +65,37 @@ class HourChange:
     old_count: int
     new_sum_milli: int
     new_count: int
+    invalid_change: int = 0
 
     @property
     def mean_change_milli(self) -> int:
         old = hourly_mean_milli(self.old_sum_milli, self.old_count) if self.old_count else 0
-        return hourly_mean_milli(self.new_sum_milli, self.new_count) - old
+        new = hourly_mean_milli(self.new_sum_milli, self.new_count) if self.new_count else 0
+        return new - old
 
     @property
-    def new_hour(self) -> bool:
-        return self.old_count == 0 and self.new_count > 0
+    def hours_change(self) -> int:
+        """+1 for an hour that now has data, -1 for one whose last reading was taken out."""
+        return int(self.new_count > 0) - int(self.old_count > 0)
 
 
 def add_to_hourly_and_daily(
-    session: Session, added: Mapping[HourKey, tuple[int, int]], *, zone: ZoneInfo
+    session: Session, added: Mapping[HourKey, HourDelta], *, zone: ZoneInfo
 ) -> None:
-    """Add (sum, count) of new readings to their hours, then each hour's change to its day."""
+    """Add (sum, count, invalid) to their hours, then each hour's change to its day.
+
+    Negative sums and counts take readings out of an hour (a reading flagged invalid on
+    review); the daily rows take the change of the hour's rounded mean, so they stay equal
+    to a rebuild from the hourly rows."""
     if not added:
         return
-    statement = _insert(session, HourlyAggregate)
+    statement = dialect_insert(session, HourlyAggregate)
     upsert = statement.on_conflict_do_update(
         index_elements=["station_id", "parameter_id", "hour"],
         set_={
             "value_sum_milli": HourlyAggregate.value_sum_milli + statement.excluded.value_sum_milli,
             "reading_count": HourlyAggregate.reading_count + statement.excluded.reading_count,
+            "invalid_count": HourlyAggregate.invalid_count + statement.excluded.invalid_count,
         },
     ).returning(
         HourlyAggregate.station_id,
@@ -93,24 +111,26 @@ def add_to_hourly_and_daily(
                 "station_id": s,
                 "parameter_id": p,
                 "hour": h,
-                "value_sum_milli": v,
-                "reading_count": n,
+                "value_sum_milli": delta.value_sum_milli,
+                "reading_count": delta.reading_count,
+                "invalid_count": delta.invalid_count,
             }
-            for (s, p, h), (v, n) in sorted(added.items())
+            for (s, p, h), delta in sorted(added.items())
         ],
     )
     changes = []
     for row in result:
-        add_sum, add_count = added[(row.station_id, row.parameter_id, row.hour)]
+        delta = added[(row.station_id, row.parameter_id, row.hour)]
         changes.append(
             HourChange(
                 row.station_id,
                 row.parameter_id,
                 row.hour,
-                row.value_sum_milli - add_sum,
-                row.reading_count - add_count,
+                row.value_sum_milli - delta.value_sum_milli,
+                row.reading_count - delta.reading_count,
                 row.value_sum_milli,
                 row.reading_count,
+                delta.invalid_count,
             )
         )
     add_to_daily(session, changes, zone=zone)
@@ -121,9 +141,10 @@ def add_to_daily(session: Session, changes: Iterable[HourChange], *, zone: ZoneI
     deltas: dict[DayKey, list[int]] = {}
     for change in changes:
         key = (change.station_id, change.parameter_id, change.hour.astimezone(zone).date())
-        delta = deltas.setdefault(key, [0, 0])
+        delta = deltas.setdefault(key, [0, 0, 0])
         delta[0] += change.mean_change_milli
-        delta[1] += int(change.new_hour)
+        delta[1] += change.hours_change
+        delta[2] += change.invalid_change
     rows = [
         {
             "station_id": s,
@@ -131,19 +152,21 @@ def add_to_daily(session: Session, changes: Iterable[HourChange], *, zone: ZoneI
             "day": d,
             "hour_mean_sum_milli": m,
             "hours_with_data": n,
+            "invalid_count": i,
         }
-        for (s, p, d), (m, n) in sorted(deltas.items())
-        if m or n
+        for (s, p, d), (m, n, i) in sorted(deltas.items())
+        if m or n or i
     ]
     if not rows:
         return
-    statement = _insert(session, DailyAggregate)
+    statement = dialect_insert(session, DailyAggregate)
     statement = statement.on_conflict_do_update(
         index_elements=["station_id", "parameter_id", "day"],
         set_={
             "hour_mean_sum_milli": DailyAggregate.hour_mean_sum_milli
             + statement.excluded.hour_mean_sum_milli,
             "hours_with_data": DailyAggregate.hours_with_data + statement.excluded.hours_with_data,
+            "invalid_count": DailyAggregate.invalid_count + statement.excluded.invalid_count,
         },
     )
     session.execute(statement, rows)
@@ -183,7 +206,7 @@ def rebuild_daily_rollups(
             HourlyAggregate.reading_count,
             HourlyAggregate.invalid_count,
         )
-        .where(HourlyAggregate.reading_count > 0)
+        .where((HourlyAggregate.reading_count > 0) | (HourlyAggregate.invalid_count > 0))
         .order_by(HourlyAggregate.station_id, HourlyAggregate.parameter_id, HourlyAggregate.hour)
         .execution_options(yield_per=REBUILD_CHUNK)
     )
@@ -197,8 +220,9 @@ def rebuild_daily_rollups(
             if current is not None:
                 pending.append(_daily_row(current, mean_sum, hours, invalid))
             current, mean_sum, hours, invalid = key, 0, 0, 0
-        mean_sum += hourly_mean_milli(row.value_sum_milli, row.reading_count)
-        hours += 1
+        if row.reading_count > 0:
+            mean_sum += hourly_mean_milli(row.value_sum_milli, row.reading_count)
+            hours += 1
         invalid += row.invalid_count
         done += 1
         if len(pending) >= REBUILD_CHUNK:
@@ -236,7 +260,7 @@ def _flush(session: Session, pending: list[dict[str, Any]]) -> int:
 
 
 def record_rollup_zone(session: Session, zone: ZoneInfo) -> None:
-    statement = _insert(session, RollupState).values(
+    statement = dialect_insert(session, RollupState).values(
         id=STATE_ROW, time_zone=zone.key, rebuilt_at=datetime.now(UTC)
     )
     session.execute(
