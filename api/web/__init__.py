@@ -14,6 +14,7 @@ from api.web.pages import (
     home,
     landing,
     manage,
+    quality,
     report,
     signin,
     stations,
@@ -29,5 +30,5 @@ def add_web(app: FastAPI) -> None:
     redoc_url=None, whose defaults load Swagger UI and ReDoc from a CDN)."""
     app.state.web_ui = make_web_ui()
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (docs, landing, signin, home, stations, manage, compliance, aqi, report):
+    for module in (docs, landing, signin, home, stations, manage, quality, compliance, aqi, report):
         app.include_router(module.router)
