@@ -18,8 +18,9 @@ from core.standards.parameters import ParameterInfo, from_milli, to_milli
 
 MAX_AGE = timedelta(days=7)
 """Older than this at receipt, a reading must come as a declared backfill (an upload, a
-manual entry) to be valid: a device's backlog after an outage arrives well within it, while a
-clock reset to an old date does not."""
+manual entry, `"backfill": true`) to be valid: a device's backlog after an outage arrives
+well within it, while a clock reset to an old date does not. Such a reading is suspect, not
+invalid: its value may well be right, so it stays in the means until the backbone decides."""
 
 STUCK_RUN = 10
 """This many identical values in a row from one station and parameter make the last ones
@@ -109,7 +110,7 @@ def check_age(time: datetime, received_at: datetime, *, backfill: bool) -> Findi
         return None
     days = (received_at - time).days
     return Finding(
-        QualityFlag.INVALID,
+        QualityFlag.SUSPECT,
         RULE_TOO_OLD,
         f"{days} days old when received, not a declared backfill (limit {MAX_AGE.days} days)",
     )

@@ -70,6 +70,8 @@ class CandidateReading:
     unit: str | None = None
     label: str = ""
     """Prefix of a rejection reason that says which reading of a message it was."""
+    backfill: bool = False
+    """Declared old on purpose: not flagged as too old."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,7 @@ def accept_readings(
         _reject(session, outcome, rejection, source)
     judged: dict[tuple[int, int, datetime], NewReading] = {}
     received: dict[tuple[int, int, datetime], datetime] = {}
+    declared: set[tuple[int, int, datetime]] = set()
     repeated: list[tuple[NewReading, datetime]] = []
     for candidate in candidates:
         try:
@@ -202,11 +205,14 @@ def accept_readings(
         else:
             judged[new.key] = new
             received[new.key] = candidate.received_at
+            if candidate.backfill:
+                declared.add(new.key)
     quality = grade_batch(
         session,
         judged.values(),
         received,
         backfill=backfill or source in BACKFILL_SOURCES,
+        backfill_keys=declared,
     )
     outcome.quality = quality
     inserted = _insert_new_readings(session, list(judged.values()), source, quality)

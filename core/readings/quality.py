@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -76,8 +77,10 @@ def grade_batch(
     received_at: Mapping[Key, datetime],
     *,
     backfill: bool,
+    backfill_keys: AbstractSet[Key] = frozenset(),
 ) -> BatchQuality:
-    """Grade every reading of a batch (one per key) and correct low-cost PM2.5."""
+    """Grade every reading of a batch (one per key) and correct low-cost PM2.5; `backfill`
+    declares the whole batch old on purpose, `backfill_keys` single readings."""
     readings = list(readings)
     result = BatchQuality()
     if not readings:
@@ -110,7 +113,9 @@ def grade_batch(
             humidity = result.humidity.get((reading.station_id, reading.time))
             findings = [
                 check_range(parameter, reading.value_milli),
-                check_age(reading.time, received_at[key], backfill=backfill),
+                check_age(
+                    reading.time, received_at[key], backfill=backfill or key in backfill_keys
+                ),
                 check_humidity(parameter, low_cost=low_cost, humidity_milli=humidity),
             ]
             if state is None or reading.time > state[0]:

@@ -19,6 +19,12 @@ class ReadingPayload(BaseModel):
     value: float = Field(strict=True, allow_inf_nan=False)
     time: TimeWithOffset
     unit: str | None = Field(default=None, max_length=16)
+    backfill: bool = Field(
+        default=False,
+        strict=True,
+        description="Declares an old reading sent on purpose (history, a backlog kept longer "
+        "than 7 days): quality control does not flag it as too old.",
+    )
 
 
 QualityName = Literal["raw", "valid", "suspect", "invalid"]
