@@ -347,9 +347,14 @@ def judge(candidate: CandidateReading) -> NewReading:
 def _insert_new_readings(
     session: Session, candidates: list[NewReading], source: ReadingSource, quality: BatchQuality
 ) -> list[NewReading]:
-    """Insert, skipping keys already stored; returns only the rows that were new."""
+    """Insert, skipping keys already stored; returns only the rows that were new.
+
+    Through the table, not the ORM entity: the ORM's bulk insert starts a new statement
+    whenever a row's NULL columns differ from the row before (PM2.5 with a correction beside
+    humidity without), which made a batch of 1,500 readings 1,500 statements."""
     if not candidates:
         return []
+    table = Reading.__table__
     rows = [
         {
             "station_id": c.station_id,
@@ -363,15 +368,15 @@ def _insert_new_readings(
         for c in candidates
     ]
     statement = (
-        dialect_insert(session, Reading)
+        dialect_insert(session, table)
         .on_conflict_do_nothing(index_elements=["station_id", "parameter_id", "time"])
         .returning(
-            Reading.station_id,
-            Reading.parameter_id,
-            Reading.time,
-            Reading.value_milli,
-            Reading.quality_flag,
-            Reading.corrected_milli,
+            table.c.station_id,
+            table.c.parameter_id,
+            table.c.time,
+            table.c.value_milli,
+            table.c.quality_flag,
+            table.c.corrected_milli,
         )
     )
     result = session.execute(statement, rows)
