@@ -195,7 +195,15 @@ def flag_earlier_pm(
             Reading.time,
             Reading.value_milli,
             Reading.quality_flag,
-        ).where(
+            ReadingQuality.reviewed_at,
+        )
+        .outerjoin(
+            ReadingQuality,
+            (ReadingQuality.station_id == Reading.station_id)
+            & (ReadingQuality.parameter_id == Reading.parameter_id)
+            & (ReadingQuality.time == Reading.time),
+        )
+        .where(
             Reading.station_id.in_({s for s, _ in humid}),
             Reading.parameter_id.in_(HUMID_PM_IDS),
             Reading.time >= min(times),
@@ -204,7 +212,7 @@ def flag_earlier_pm(
     )
     corrections = []
     flags = []
-    for station_id, parameter_id, moment, value, flag in rows:
+    for station_id, parameter_id, moment, value, flag, reviewed_at in rows:
         key = (station_id, parameter_id, moment)
         rh = humid.get((station_id, moment))
         if rh is None or key in new_keys:
@@ -219,7 +227,8 @@ def flag_earlier_pm(
                 }
             )
         finding = check_humidity(BY_ID[parameter_id], low_cost=True, humidity_milli=rh)
-        if finding is not None and flag == QualityFlag.VALID:
+        # A reading the backbone has reviewed keeps its verdict.
+        if finding is not None and flag == QualityFlag.VALID and reviewed_at is None:
             flags.append((key, grade([finding])))
     if corrections:
         session.execute(update(Reading), corrections)
