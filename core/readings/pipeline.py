@@ -398,8 +398,12 @@ def _add_to_aggregates(session: Session, inserted: list[NewReading], zone: ZoneI
 
 
 def _update_latest(session: Session, inserted: list[NewReading], quality: BatchQuality) -> None:
+    """The newest reading per station and parameter that is not invalid: the status page
+    shows it, and quality control judges the next readings against it."""
     newest: dict[tuple[int, int], NewReading] = {}
     for c in inserted:
+        if c.quality_flag == QualityFlag.INVALID:
+            continue
         key = (c.station_id, c.parameter_id)
         if key not in newest or c.time > newest[key].time:
             newest[key] = c

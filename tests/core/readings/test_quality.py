@@ -111,6 +111,15 @@ def test_flags_are_stored_with_their_rule_and_invalid_readings_left_out(
     assert (t2, QualityFlag.INVALID) in graded
 
 
+def test_an_invalid_reading_never_becomes_the_latest_value(session: Session) -> None:
+    station = make_station(session)
+    send(session, candidate(station.id, "pm25", "40", NOW - timedelta(minutes=2)))
+    send(session, candidate(station.id, "pm25", "1200", NOW - timedelta(minutes=1)))
+
+    latest = session.scalars(select(LatestReading)).one()
+    assert (latest.time, latest.value_milli) == (NOW - timedelta(minutes=2), 40_000)
+
+
 def test_an_hour_with_only_invalid_readings_counts_them_and_no_mean(session: Session) -> None:
     station = make_station(session)
     send(session, candidate(station.id, "pm10", "2600", NOW - timedelta(minutes=5)))
