@@ -29,6 +29,7 @@ from api.routers import (
     ingest,
     mqtt_credentials,
     organisations,
+    quality,
     reports,
     standards,
     stations,
@@ -106,6 +107,7 @@ def create_app(
         standards,
         ingest,
         reports,
+        quality,
     ):
         app.include_router(module.router)
     add_web(app)

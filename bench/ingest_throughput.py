@@ -65,7 +65,8 @@ def scratch_database(server_url: str | None) -> Iterator[str]:
 
 
 def readings(count: int) -> list[tuple[str, dict[str, object]]]:
-    """(station code, reading) pairs: each station one pm10 reading a minute."""
+    """(station code, reading) pairs: each station one pm10 reading a minute; dated in the
+    past, so declared backfill, or quality control would grade every one "too old"."""
     return [
         (
             f"bench-{i % STATIONS}",
@@ -73,6 +74,7 @@ def readings(count: int) -> list[tuple[str, dict[str, object]]]:
                 "parameter": "pm10",
                 "value": 40 + (i % 97) / 10,
                 "time": (START + timedelta(minutes=i // STATIONS)).isoformat(),
+                "backfill": True,
             },
         )
         for i in range(count)

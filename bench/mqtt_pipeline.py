@@ -45,6 +45,7 @@ def payloads(count: int) -> list[bytes]:
                     "parameter": "pm10",
                     "value": 50 + r,
                     "time": (START + timedelta(seconds=m * PER_MESSAGE + r)).isoformat(),
+                    "backfill": True,  # dated in the past on purpose: not "too old"
                 }
                 for r in range(PER_MESSAGE)
             ]

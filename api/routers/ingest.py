@@ -117,8 +117,9 @@ RawBody = Annotated[bytes, Depends(raw_body)]
 
 
 def _answer(result: IngestResultPublic) -> IngestResultPublic | JSONResponse:
-    """200 when anything was stored or was stored already; 422 when everything was refused."""
-    if result.accepted or result.duplicates or not result.rejected:
+    """200 when anything was stored, was stored already or was kept as a conflict for review;
+    422 when everything was refused."""
+    if result.accepted or result.duplicates or result.conflicts or not result.rejected:
         return result
     refused = status.HTTP_422_UNPROCESSABLE_CONTENT
     return JSONResponse(
@@ -151,8 +152,10 @@ def post_readings(
     """Native JSON readings, the same objects as on MQTT (one or a list), sent with the
     device's API key: `Authorization: Bearer dw_…` or `X-API-Key: dw_…`. A device key
     publishes as its own station; an organisation key names one of its stations in
-    `?station=`. The answer lists what was stored, what was stored already, and what was
-    refused and why (200 if anything was stored or already stored, else 422); refusals are
+    `?station=`. The answer lists what was stored (with quality control's grade), what was
+    stored already, what conflicts with a stored reading (same parameter and time, another
+    value: kept for the backbone's review, the stored value stays) and what was refused and
+    why (200 if anything was stored, already stored or a conflict, else 422); refusals are
     recorded for the backbone too."""
     result = receive_native(
         session,

@@ -26,9 +26,14 @@ compliance answers and the station pages have something to show."""
 HISTORY_STEP = timedelta(minutes=30)
 
 
-def _readings(demo: DemoStation, moments: list[datetime]) -> list[dict[str, object]]:
+def _readings(
+    demo: DemoStation, moments: list[datetime], *, backfill: bool = False
+) -> list[dict[str, object]]:
+    """`backfill` declares history published on purpose, which quality control would
+    otherwise flag as too old."""
+    extra = {"backfill": True} if backfill else {}
     return [
-        {"parameter": parameter, "value": value, "time": moment.isoformat()}
+        {"parameter": parameter, "value": value, "time": moment.isoformat()} | extra
         for moment in moments
         for parameter, value in simulate(demo, moment).items()
     ]
@@ -99,11 +104,13 @@ class DemoPublisher:
             device.client.disconnect()
             device.client.loop_stop()
 
-    def _publish(self, demo: DemoStation, moments: list[datetime]) -> None:
+    def _publish(
+        self, demo: DemoStation, moments: list[datetime], *, backfill: bool = False
+    ) -> None:
         """Publish with QoS 1, waiting out broker restarts like a patient device would."""
         device = self._devices[demo.station.code]
         topic = f"{self._topic_prefix}/readings/{demo.station.code}"
-        payload = json.dumps(_readings(demo, moments))
+        payload = json.dumps(_readings(demo, moments, backfill=backfill))
         while not self._stop.is_set():
             if not device.connected.wait(timeout=1):
                 continue
@@ -114,13 +121,15 @@ class DemoPublisher:
             except RuntimeError as error:
                 log.warning("demo: publish to %s failed (%s); retrying", topic, error)
 
-    def _publish_hours(self, start: datetime, end: datetime, step: timedelta) -> None:
+    def _publish_hours(
+        self, start: datetime, end: datetime, step: timedelta, *, backfill: bool = False
+    ) -> None:
         for hour in times_between(start, end, timedelta(hours=1)):
             if self._stop.is_set():
                 return
             moments = list(times_between(hour, hour + timedelta(hours=1), step))
             for demo in DEMO_STATIONS:
-                self._publish(demo, moments)
+                self._publish(demo, moments, backfill=backfill)
 
     def _run(self) -> None:
         try:
@@ -130,7 +139,7 @@ class DemoPublisher:
             log.info(
                 "demo: published the last %d hours of readings", BACKFILL // timedelta(hours=1)
             )
-            self._publish_hours(floor_hour(now - HISTORY), recent, HISTORY_STEP)
+            self._publish_hours(floor_hour(now - HISTORY), recent, HISTORY_STEP, backfill=True)
             log.info("demo: published the %d days before them", HISTORY // timedelta(days=1))
             while not self._stop.wait(self._interval):
                 moment = datetime.now(UTC).replace(microsecond=0)

@@ -25,10 +25,11 @@ from sqlalchemy.orm import Session
 from core.access.principal import Principal
 from core.accounts.api_keys import principal_for_api_key
 from core.kit.errors import Forbidden, InvalidInput, Unauthenticated
-from core.models import ReadingSource, Station
+from core.models import QualityFlag, ReadingSource, Station
 from core.readings.airrohr import chip_id_from_x_sensor, parse_airrohr, read_body
 from core.readings.native import parse_native, payload_text
 from core.readings.pipeline import (
+    Conflict,
     IngestOutcome,
     NewReading,
     Rejection,
@@ -37,6 +38,7 @@ from core.readings.pipeline import (
     store_metadata,
 )
 from core.readings.schemas import (
+    IngestConflictPublic,
     IngestedReadingPublic,
     IngestRejectionPublic,
     IngestResultPublic,
@@ -317,20 +319,35 @@ def _bind_chip(session: Session, request: _Request, station: Station, chip: str)
     session.flush()
 
 
-def _reading_public(reading: NewReading) -> IngestedReadingPublic:
+def _reading_public(reading: NewReading, outcome: IngestOutcome | None) -> IngestedReadingPublic:
     parameter = reading.parameter
+    grade = outcome.quality.grade_of(reading.key) if outcome is not None else None
     return IngestedReadingPublic(
         parameter=parameter.code,
         unit=parameter.unit,
         time=reading.time,
         value=float(from_milli(reading.value_milli)),
+        quality=QualityFlag(grade.flag).name.lower() if grade is not None else None,
+        quality_rule=grade.rule if grade is not None else None,
+    )
+
+
+def _conflict_public(conflict: Conflict) -> IngestConflictPublic:
+    parameter = conflict.sent.parameter
+    return IngestConflictPublic(
+        parameter=parameter.code,
+        unit=parameter.unit,
+        time=conflict.sent.time,
+        value=float(from_milli(conflict.sent.value_milli)),
+        stored_value=float(from_milli(conflict.stored_value_milli)),
     )
 
 
 def result_public(station_code: str, outcome: IngestOutcome) -> IngestResultPublic:
     return IngestResultPublic(
         station=station_code,
-        accepted=[_reading_public(r) for r in outcome.accepted_readings],
-        duplicates=[_reading_public(r) for r in outcome.duplicate_readings],
+        accepted=[_reading_public(r, outcome) for r in outcome.accepted_readings],
+        duplicates=[_reading_public(r, None) for r in outcome.duplicate_readings],
+        conflicts=[_conflict_public(c) for c in outcome.conflict_readings],
         rejected=[IngestRejectionPublic(reason=r) for r in outcome.rejections],
     )

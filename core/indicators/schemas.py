@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class StandardVersionPublic(BaseModel):
@@ -172,6 +172,12 @@ class IndicatorsPublic(BaseModel):
     annual_means: AnnualMeansFigure
     change: ChangeFigure | None
     readings_left_out: LeftOutFigure
+    values_used: Literal["raw"] = Field(
+        default="raw",
+        description="Every figure uses the readings' raw values (as the devices sent them), "
+        "leaving out those flagged invalid; the US EPA correction of low-cost PM2.5 is stored "
+        "beside them (GET /stations/{code}/readings, corrected_value) and not used here.",
+    )
     days: list[DayPublic]
     stations: list[StationSummary]
     """Per station, for an area or the whole deployment."""

@@ -692,8 +692,9 @@ def compute_indicators(
             readings=_left_out(
                 session, [s.id for s in target.stations], info.id, start, end_exclusive
             ),
-            rule="Readings flagged invalid by quality control are kept out of the rollups and "
-            "counted there; none are until quality control flags exist.",
+            rule="Readings flagged invalid by quality control (or by the backbone's review) are "
+            "kept out of the hourly and daily means and counted here; suspect ones stay in "
+            "until reviewed.",
         ),
         days=days_out,
         stations=summaries,

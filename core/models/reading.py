@@ -15,11 +15,13 @@ from sqlalchemy import (
     BigInteger,
     Date,
     ForeignKey,
+    Index,
     Integer,
     PrimaryKeyConstraint,
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -40,7 +42,9 @@ class ReadingSource(enum.IntEnum):
 
 
 class QualityFlag(enum.IntEnum):
-    """Review state of a reading; new readings are raw until the backbone reviews them."""
+    """Quality control's grade of a reading. RAW marks readings stored before quality control
+    existed; every reading accepted since gets VALID, SUSPECT or INVALID (the rule that set a
+    non-valid flag, and any review, is kept in `reading_quality`)."""
 
     RAW = 0
     VALID = 1
@@ -60,6 +64,10 @@ class Reading(Base):
     parameter_id: Mapped[int] = mapped_column(SmallInteger, ForeignKey("parameter.id"))
     quality_flag: Mapped[int] = mapped_column(SmallInteger, server_default=text("0"))
     source: Mapped[int] = mapped_column(SmallInteger)
+    corrected_milli: Mapped[int | None] = mapped_column(Integer)
+    """The US EPA correction of a low-cost sensor's PM2.5, beside the raw value (never over
+    it), once humidity for the same station and time is known; NULL otherwise (costs no
+    space on PostgreSQL or SQLite)."""
 
     __table_args__ = (
         # Led by station and parameter, the way every query reads it; time is in the key
@@ -132,6 +140,51 @@ class LatestReading(Base):
     )
     time: Mapped[datetime] = mapped_column(UTCDateTime)
     value_milli: Mapped[int] = mapped_column(Integer)
+    run_length: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    """How many readings in a row, ending with this one, had this same value: quality
+    control's stuck-value check reads it instead of the previous readings."""
+
+
+class ReadingQuality(Base):
+    """Why a reading is not simply valid: the quality-control rule that flagged it, and the
+    backbone's review. One row per flagged or reviewed reading, so reading rows stay small."""
+
+    __tablename__ = "reading_quality"
+
+    station_id: Mapped[int] = mapped_column(ForeignKey("station.id"), primary_key=True)
+    parameter_id: Mapped[int] = mapped_column(
+        SmallInteger, ForeignKey("parameter.id"), primary_key=True
+    )
+    time: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    flag: Mapped[int] = mapped_column(SmallInteger)
+    """The reading's current flag (as `reading.quality_flag`), so lists need no join."""
+    rule: Mapped[str] = mapped_column(String(32))
+    """range, too_old, stuck, spike, humidity; `review` when set by hand only."""
+    detail: Mapped[str] = mapped_column(String(300))
+    flagged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reviewed_by: Mapped[str | None] = mapped_column(String(400))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_reading_quality_flag_time", "flag", "time"),)
+
+
+class ReadingConflict(Base):
+    """A reading re-sent for a stored station, parameter and time with a different value:
+    the stored value stays, the other is kept here for review, once per distinct value."""
+
+    __tablename__ = "reading_conflict"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("station.id"))
+    parameter_id: Mapped[int] = mapped_column(SmallInteger, ForeignKey("parameter.id"))
+    time: Mapped[datetime] = mapped_column(UTCDateTime)
+    stored_value_milli: Mapped[int] = mapped_column(Integer)
+    new_value_milli: Mapped[int] = mapped_column(Integer)
+    source: Mapped[int] = mapped_column(SmallInteger)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    __table_args__ = (UniqueConstraint("station_id", "parameter_id", "time", "new_value_milli"),)
 
 
 class RejectedMessage(Base):

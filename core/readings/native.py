@@ -81,6 +81,7 @@ def parse_native(
                 value=Decimal(repr(reading.value)),
                 time=reading.time,
                 unit=reading.unit,
+                backfill=reading.backfill,
                 received_at=received_at,
                 origin=origin,
                 payload=item,

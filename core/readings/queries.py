@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from core.access.scope import StationScope
 from core.kit.errors import InvalidInput
 from core.kit.time import to_utc
-from core.models import Reading
+from core.models import QualityFlag, Reading
 from core.readings.schemas import ReadingPublic
 from core.standards.parameters import BY_ID, from_milli, parameter_by_code
 from core.stations.service import get_station
@@ -54,7 +54,11 @@ def list_readings(
         raise InvalidInput(f"at most {MAX_READINGS_RANGE.days} days per request")
     station = get_station(session, code=station_code, scope=scope)
     query = select(
-        Reading.parameter_id, Reading.time, Reading.value_milli, Reading.quality_flag
+        Reading.parameter_id,
+        Reading.time,
+        Reading.value_milli,
+        Reading.quality_flag,
+        Reading.corrected_milli,
     ).where(Reading.station_id == station.id, Reading.time >= start, Reading.time < end)
     if parameter is not None:
         info = parameter_by_code(parameter)
@@ -69,6 +73,8 @@ def list_readings(
             time=moment,
             value=float(from_milli(value)),
             quality_flag=flag,
+            quality=QualityFlag(flag).name.lower(),
+            corrected_value=float(from_milli(corrected)) if corrected is not None else None,
         )
-        for pid, moment, value, flag in session.execute(query)
+        for pid, moment, value, flag, corrected in session.execute(query)
     ]

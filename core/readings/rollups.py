@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, insert, select, text
@@ -39,10 +39,20 @@ Progress = Callable[[int, int], None]
 """Called with (hourly rows done, hourly rows in all)."""
 
 
-def _insert(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
+def dialect_insert(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """INSERT with ON CONFLICT support for the session's backend."""
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+class HourDelta(NamedTuple):
+    """What to add to an hour: to its sum and count (negative to take readings out) and to
+    the readings left out as invalid."""
+
+    value_sum_milli: int
+    reading_count: int
+    invalid_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -56,34 +66,42 @@ class HourChange:
     old_count: int
     new_sum_milli: int
     new_count: int
+    invalid_change: int = 0
 
     @property
     def mean_change_milli(self) -> int:
         old = hourly_mean_milli(self.old_sum_milli, self.old_count) if self.old_count else 0
-        return hourly_mean_milli(self.new_sum_milli, self.new_count) - old
+        new = hourly_mean_milli(self.new_sum_milli, self.new_count) if self.new_count else 0
+        return new - old
 
     @property
-    def new_hour(self) -> bool:
-        return self.old_count == 0 and self.new_count > 0
+    def hours_change(self) -> int:
+        """+1 for an hour that now has data, -1 for one whose last reading was taken out."""
+        return int(self.new_count > 0) - int(self.old_count > 0)
 
 
 def add_to_hourly_and_daily(
-    session: Session, added: Mapping[HourKey, tuple[int, int]], *, zone: ZoneInfo
+    session: Session, added: Mapping[HourKey, HourDelta], *, zone: ZoneInfo
 ) -> None:
-    """Add (sum, count) of new readings to their hours, then each hour's change to its day."""
+    """Add (sum, count, invalid) to their hours, then each hour's change to its day.
+
+    Negative sums and counts take readings out of an hour (a reading flagged invalid on
+    review); the daily rows take the change of the hour's rounded mean, so they stay equal
+    to a rebuild from the hourly rows."""
     if not added:
         return
-    rows = [(s, p, h, v, n) for (s, p, h), (v, n) in sorted(added.items())]
+    rows = [(s, p, h, *delta) for (s, p, h), delta in sorted(added.items())]
     if session.get_bind().dialect.name == "postgresql":
         result = session.execute(_ADD_TO_HOURLY, as_arrays(rows, _HOURLY_COLUMNS))
     else:
-        statement = _insert(session, HourlyAggregate)
+        statement = dialect_insert(session, HourlyAggregate)
         upsert = statement.on_conflict_do_update(
             index_elements=["station_id", "parameter_id", "hour"],
             set_={
                 "value_sum_milli": HourlyAggregate.value_sum_milli
                 + statement.excluded.value_sum_milli,
                 "reading_count": HourlyAggregate.reading_count + statement.excluded.reading_count,
+                "invalid_count": HourlyAggregate.invalid_count + statement.excluded.invalid_count,
             },
         ).returning(
             HourlyAggregate.station_id,
@@ -96,16 +114,17 @@ def add_to_hourly_and_daily(
     changes = []
     for row in result:
         hour = row.hour.astimezone(UTC)
-        add_sum, add_count = added[(row.station_id, row.parameter_id, hour)]
+        delta = added[(row.station_id, row.parameter_id, hour)]
         changes.append(
             HourChange(
                 row.station_id,
                 row.parameter_id,
                 hour,
-                row.value_sum_milli - add_sum,
-                row.reading_count - add_count,
+                row.value_sum_milli - delta.value_sum_milli,
+                row.reading_count - delta.reading_count,
                 row.value_sum_milli,
                 row.reading_count,
+                delta.invalid_count,
             )
         )
     add_to_daily(session, changes, zone=zone)
@@ -116,50 +135,76 @@ def add_to_daily(session: Session, changes: Iterable[HourChange], *, zone: ZoneI
     deltas: dict[DayKey, list[int]] = {}
     for change in changes:
         key = (change.station_id, change.parameter_id, change.hour.astimezone(zone).date())
-        delta = deltas.setdefault(key, [0, 0])
+        delta = deltas.setdefault(key, [0, 0, 0])
         delta[0] += change.mean_change_milli
-        delta[1] += int(change.new_hour)
-    rows = [(s, p, d, m, n) for (s, p, d), (m, n) in sorted(deltas.items()) if m or n]
+        delta[1] += change.hours_change
+        delta[2] += change.invalid_change
+    rows = [(s, p, d, m, n, i) for (s, p, d), (m, n, i) in sorted(deltas.items()) if m or n or i]
     if not rows:
         return
     if session.get_bind().dialect.name == "postgresql":
         session.execute(_ADD_TO_DAILY, as_arrays(rows, _DAILY_COLUMNS))
         return
-    statement = _insert(session, DailyAggregate)
+    statement = dialect_insert(session, DailyAggregate)
     statement = statement.on_conflict_do_update(
         index_elements=["station_id", "parameter_id", "day"],
         set_={
             "hour_mean_sum_milli": DailyAggregate.hour_mean_sum_milli
             + statement.excluded.hour_mean_sum_milli,
             "hours_with_data": DailyAggregate.hours_with_data + statement.excluded.hours_with_data,
+            "invalid_count": DailyAggregate.invalid_count + statement.excluded.invalid_count,
         },
     )
     session.execute(statement, [dict(zip(_DAILY_COLUMNS, r, strict=True)) for r in rows])
 
 
-_HOURLY_COLUMNS = ("station_id", "parameter_id", "hour", "value_sum_milli", "reading_count")
+_HOURLY_COLUMNS = (
+    "station_id",
+    "parameter_id",
+    "hour",
+    "value_sum_milli",
+    "reading_count",
+    "invalid_count",
+)
 _ADD_TO_HOURLY = insert_from_arrays(
     "hourly_aggregate",
-    dict(
-        zip(
-            _HOURLY_COLUMNS,
-            ("integer", "smallint", "timestamptz", "bigint", "integer"),
-            strict=True,
-        )
-    ),
+    {
+        "station_id": "integer",
+        "parameter_id": "smallint",
+        "hour": "timestamptz",
+        "value_sum_milli": "bigint",
+        "reading_count": "integer",
+        "invalid_count": "integer",
+    },
     "ON CONFLICT (station_id, parameter_id, hour) DO UPDATE"
     " SET value_sum_milli = hourly_aggregate.value_sum_milli + excluded.value_sum_milli,"
-    " reading_count = hourly_aggregate.reading_count + excluded.reading_count"
+    " reading_count = hourly_aggregate.reading_count + excluded.reading_count,"
+    " invalid_count = hourly_aggregate.invalid_count + excluded.invalid_count"
     " RETURNING station_id, parameter_id, hour, value_sum_milli, reading_count",
 )
-_DAILY_COLUMNS = ("station_id", "parameter_id", "day", "hour_mean_sum_milli", "hours_with_data")
+_DAILY_COLUMNS = (
+    "station_id",
+    "parameter_id",
+    "day",
+    "hour_mean_sum_milli",
+    "hours_with_data",
+    "invalid_count",
+)
 _ADD_TO_DAILY = insert_from_arrays(
     "daily_aggregate",
-    dict(zip(_DAILY_COLUMNS, ("integer", "smallint", "date", "bigint", "smallint"), strict=True)),
+    {
+        "station_id": "integer",
+        "parameter_id": "smallint",
+        "day": "date",
+        "hour_mean_sum_milli": "bigint",
+        "hours_with_data": "smallint",
+        "invalid_count": "integer",
+    },
     "ON CONFLICT (station_id, parameter_id, day) DO UPDATE"
     " SET hour_mean_sum_milli = daily_aggregate.hour_mean_sum_milli"
     " + excluded.hour_mean_sum_milli,"
-    " hours_with_data = daily_aggregate.hours_with_data + excluded.hours_with_data",
+    " hours_with_data = daily_aggregate.hours_with_data + excluded.hours_with_data,"
+    " invalid_count = daily_aggregate.invalid_count + excluded.invalid_count",
 )
 
 
@@ -197,7 +242,7 @@ def rebuild_daily_rollups(
             HourlyAggregate.reading_count,
             HourlyAggregate.invalid_count,
         )
-        .where(HourlyAggregate.reading_count > 0)
+        .where((HourlyAggregate.reading_count > 0) | (HourlyAggregate.invalid_count > 0))
         .order_by(HourlyAggregate.station_id, HourlyAggregate.parameter_id, HourlyAggregate.hour)
         .execution_options(yield_per=REBUILD_CHUNK)
     )
@@ -211,8 +256,9 @@ def rebuild_daily_rollups(
             if current is not None:
                 pending.append(_daily_row(current, mean_sum, hours, invalid))
             current, mean_sum, hours, invalid = key, 0, 0, 0
-        mean_sum += hourly_mean_milli(row.value_sum_milli, row.reading_count)
-        hours += 1
+        if row.reading_count > 0:
+            mean_sum += hourly_mean_milli(row.value_sum_milli, row.reading_count)
+            hours += 1
         invalid += row.invalid_count
         done += 1
         if len(pending) >= REBUILD_CHUNK:
@@ -250,7 +296,7 @@ def _flush(session: Session, pending: list[dict[str, Any]]) -> int:
 
 
 def record_rollup_zone(session: Session, zone: ZoneInfo) -> None:
-    statement = _insert(session, RollupState).values(
+    statement = dialect_insert(session, RollupState).values(
         id=STATE_ROW, time_zone=zone.key, rebuilt_at=datetime.now(UTC)
     )
     session.execute(

@@ -126,11 +126,38 @@ PCD_COLOURS = {
 """Air4Thai's RGB for the PCD band colours (the same as the web pages' band classes)."""
 
 
+class CorrectionExample(BaseModel):
+    """A worked value of a correction: x (the sensor's PM2.5) and RH in, y out."""
+
+    model_config = ConfigDict(frozen=True)
+
+    x: Decimal
+    RH: Decimal
+    y: Decimal
+
+    @field_validator("x", "RH", "y", mode="before")
+    @classmethod
+    def _exact(cls, value: object) -> object:
+        return Decimal(str(value)) if isinstance(value, float) else value
+
+
+class Correction(BaseModel):
+    """A published correction of low-cost sensor data, with its source and worked values."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    id: str
+    authority: str
+    source: str
+    examples_derived: tuple[CorrectionExample, ...] = ()
+
+
 class StandardsFile(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     standards: tuple[Standard, ...]
     aqi_scales: tuple[AqiScale, ...]
+    corrections: tuple[Correction, ...] = ()
 
 
 @cache
@@ -138,6 +165,11 @@ def load_standards() -> StandardsFile:
     data = resources.files("core.standards").joinpath("data/standards.json")
     text = data.read_text(encoding="utf-8")
     return StandardsFile.model_validate(json.loads(text))
+
+
+def correction_by_id(correction_id: str) -> Correction | None:
+    """A correction of low-cost sensor data by id, e.g. `epa-purpleair-extended-2021-10`."""
+    return next((c for c in load_standards().corrections if c.id == correction_id), None)
 
 
 def standard_by_id(standard_id: str) -> Standard | None:

@@ -1,4 +1,6 @@
-"""The quantities dustwatch stores, each with one fixed unit and a plausible range.
+"""The quantities dustwatch stores, each with one fixed unit, the range of values that are
+physically possible (outside it a value is refused) and the narrower plausible range (outside
+it a value is stored but quality control flags it invalid).
 
 Ids are part of the stored data (readings hold the id, not the code) and are seeded by the
 migrations; they are never reused or renumbered.
@@ -18,23 +20,93 @@ class ParameterInfo:
     unit: str
     minimum: Decimal
     maximum: Decimal
+    """Physically possible values (as far as a sensor can report them); beyond: refused."""
+    plausible_low: Decimal
+    plausible_high: Decimal
+    """Values a working instrument in Thailand reports; beyond: stored, flagged invalid."""
     pollutant: str | None = None
     """The pollutant name used by the standards file, for those that have standards."""
 
 
 PARAMETERS: tuple[ParameterInfo, ...] = (
-    ParameterInfo(1, "pm25", "PM2.5", "ug/m3", Decimal(0), Decimal(5000), "PM2.5"),
-    ParameterInfo(2, "pm10", "PM10", "ug/m3", Decimal(0), Decimal(10000), "PM10"),
-    ParameterInfo(3, "tsp", "Total suspended particulates", "ug/m3", Decimal(0), Decimal(20000)),
-    ParameterInfo(4, "o3", "Ozone", "ppb", Decimal(0), Decimal(1000), "O3"),
-    ParameterInfo(5, "no2", "Nitrogen dioxide", "ppb", Decimal(0), Decimal(2000), "NO2"),
-    ParameterInfo(6, "so2", "Sulphur dioxide", "ppb", Decimal(0), Decimal(2000), "SO2"),
-    ParameterInfo(7, "co", "Carbon monoxide", "ppm", Decimal(0), Decimal(1000), "CO"),
-    ParameterInfo(8, "temperature", "Air temperature", "degC", Decimal(-40), Decimal(70)),
-    ParameterInfo(9, "humidity", "Relative humidity", "%", Decimal(0), Decimal(100)),
-    ParameterInfo(10, "pressure", "Air pressure", "hPa", Decimal(300), Decimal(1100)),
+    ParameterInfo(
+        1, "pm25", "PM2.5", "ug/m3", Decimal(0), Decimal(5000), Decimal(0), Decimal(1000), "PM2.5"
+    ),
+    ParameterInfo(
+        2, "pm10", "PM10", "ug/m3", Decimal(0), Decimal(10000), Decimal(0), Decimal(2000), "PM10"
+    ),
+    ParameterInfo(
+        3,
+        "tsp",
+        "Total suspended particulates",
+        "ug/m3",
+        Decimal(0),
+        Decimal(20000),
+        Decimal(0),
+        Decimal(5000),
+    ),
+    ParameterInfo(
+        4, "o3", "Ozone", "ppb", Decimal(0), Decimal(1000), Decimal(0), Decimal(500), "O3"
+    ),
+    ParameterInfo(
+        5,
+        "no2",
+        "Nitrogen dioxide",
+        "ppb",
+        Decimal(0),
+        Decimal(2000),
+        Decimal(0),
+        Decimal(1000),
+        "NO2",
+    ),
+    ParameterInfo(
+        6,
+        "so2",
+        "Sulphur dioxide",
+        "ppb",
+        Decimal(0),
+        Decimal(2000),
+        Decimal(0),
+        Decimal(1000),
+        "SO2",
+    ),
+    ParameterInfo(
+        7, "co", "Carbon monoxide", "ppm", Decimal(0), Decimal(1000), Decimal(0), Decimal(100), "CO"
+    ),
+    ParameterInfo(
+        8,
+        "temperature",
+        "Air temperature",
+        "degC",
+        Decimal(-40),
+        Decimal(70),
+        Decimal(-10),
+        Decimal(50),
+    ),
+    ParameterInfo(
+        9, "humidity", "Relative humidity", "%", Decimal(0), Decimal(100), Decimal(0), Decimal(100)
+    ),
+    ParameterInfo(
+        10,
+        "pressure",
+        "Air pressure",
+        "hPa",
+        Decimal(300),
+        Decimal(1100),
+        Decimal(700),
+        Decimal(1090),
+    ),
     # A stack's particulate emission, as factories report it (dry, at normal conditions).
-    ParameterInfo(11, "stack_pm", "Stack particulate matter", "mg/Nm3", Decimal(0), Decimal(10000)),
+    ParameterInfo(
+        11,
+        "stack_pm",
+        "Stack particulate matter",
+        "mg/Nm3",
+        Decimal(0),
+        Decimal(10000),
+        Decimal(0),
+        Decimal(5000),
+    ),
 )
 
 BY_CODE: dict[str, ParameterInfo] = {p.code: p for p in PARAMETERS}

@@ -112,6 +112,15 @@ SEE_NOTES = frozenset({"volunteer", "official", *MANAGERS})
 OBSERVATION = {"kind": "visible_dust", "village": "Na Phra Lan", "note": "Dust over the road"}
 
 
+REVIEW = {
+    "station": "{v_kept}",
+    "parameter": "pm10",
+    "time": "{reading_time}",
+    "quality": "invalid",
+    "reason": "sensor was being cleaned",
+}
+
+
 def manual_reading(station: str) -> dict[str, str]:
     return {"kind": "reading", "station_code": station, "parameter": "pm10", "value": "55"}
 
@@ -310,6 +319,12 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/report", REPORTERS),
     Row("POST", "/report", REPORTERS, form=OBSERVATION, name="an observation"),
     Row("POST", "/report", MANAGERS, form=manual_reading("{v_other}"), name="reading, not kept"),
+    # Quality control's review: the backbone and admins.
+    Row("GET", "/quality/readings", MANAGERS),
+    Row("POST", "/quality/readings/review", MANAGERS, REVIEW),
+    Row("GET", "/quality/conflicts", MANAGERS),
+    Row("GET", "/manage/quality", MANAGERS),
+    Row("POST", "/manage/quality/review", MANAGERS, form=REVIEW),
 )
 
 # Which concrete path each row calls (templates as in app.routes, filled from the world).
@@ -493,6 +508,9 @@ def build_world(api: Api) -> World:
             "key_a_prefix": key.prefix,
             "pw": DEFAULT_PASSWORD,
             "today": now.date().isoformat(),
+            "reading_time": (
+                now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+            ).isoformat(),
             "week_ago": (now.date() - timedelta(days=7)).isoformat(),
             "refresh_token": tokens_for(s, users["volunteer"]).refresh_token,
             "observation_id": observation.id,

@@ -206,8 +206,8 @@ def test_a_failed_sensor_read_and_nan_are_refused_the_rest_lands(
     assert stored(api, station) == {"pm25": 7.1}
     reasons = [r["reason"] for r in response.json()["rejected"]]
     assert reasons[0] == "sensordatavalues 0: SDS_P1 value 'nan' is not a finite number"
-    assert "outside the plausible range" in reasons[1]
-    assert "outside the plausible range" in reasons[2]
+    assert "outside the physically possible range" in reasons[1]
+    assert "outside the physically possible range" in reasons[2]
     assert [r[1] for r in rejected(api)] == reasons
     assert {r[0] for r in rejected(api)} == {"airrohr"}
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
 
 from api.auth import public
+from api.web.pages.quality import QUALITY_NAMES, RULE_NAMES
 from api.web.rendering import Page, PageDep
 from api.web.routing import PageRoute
 from core.access.scope import StationScope
@@ -20,11 +21,13 @@ from core.indicators.schemas import IndicatorsPublic
 from core.indicators.service import compute_indicators
 from core.public.history import DAILY_DAYS, daily_series, hourly_series
 from core.public.status import station_status
+from core.readings.review import list_flagged
 from core.stations.service import get_station
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 TABLE_HOURS = 24
+FLAGGED_SHOWN = 50
 INDICATOR_PERIODS = (("30d", DAILY_DAYS), ("365d", 365))
 """The indicators' periods: the last 30 and the last 365 local days, today included, so that
 the 30 days are the days of the daily table above them."""
@@ -69,7 +72,9 @@ def indicator_periods(
 
 @router.get("/stations/{code}/page", response_class=HTMLResponse, dependencies=[Depends(public)])
 def station_page(code: str, page: PageDep) -> HTMLResponse:
-    """A private station that the caller may not see is a 404, as if it did not exist."""
+    """A private station that the caller may not see is a 404, as if it did not exist.
+    Whoever sees the station sees its flagged readings; who reviewed them and why is for
+    the backbone and admins."""
     scope = StationScope.for_principal(page.principal)
     zone = page.settings.zone
     station = get_station(page.session, code=code, scope=scope)
@@ -107,5 +112,8 @@ def station_page(code: str, page: PageDep) -> HTMLResponse:
             "daily": daily,
             "indicators": indicators,
             "delta_hour": timedelta(hours=1),
+            "flagged": list_flagged(page.session, station_code=station.code, limit=FLAGGED_SHOWN),
+            "rule_names": RULE_NAMES,
+            "quality_names": QUALITY_NAMES,
         },
     )

@@ -118,7 +118,7 @@ def test_hourly_aggregate_and_latest_follow_new_readings(session: Session) -> No
         ),
         (
             {"parameter": "pm10", "value": -3, "time": "2026-11-22T12:00:00+07:00"},
-            "outside the plausible range",
+            "outside the physically possible range",
         ),
         (
             {

@@ -43,7 +43,7 @@ def test_candidates_are_judged_stored_once_and_rolled_up(session: Session) -> No
         session,
         [
             candidate(station.id, "10.5"),
-            candidate(station.id, "12.5"),  # same key in the batch: a duplicate
+            candidate(station.id, "12.5"),  # same key, another value: a conflict
             candidate(station.id, "20", minutes_ago=10),
             candidate(station.id, "nan", minutes_ago=5, label="x: "),
             candidate(station.id, "1", minutes_ago=-60),
@@ -54,7 +54,12 @@ def test_candidates_are_judged_stored_once_and_rolled_up(session: Session) -> No
         zone=default_zone(),
     )
 
-    assert (outcome.accepted, outcome.duplicates, outcome.rejected) == (2, 1, 4)
+    assert (outcome.accepted, outcome.duplicates, outcome.conflicts, outcome.rejected) == (
+        2,
+        0,
+        1,
+        4,
+    )
     assert outcome.rejections[0] == "refused by the parser"
     assert outcome.rejections[1] == "x: value NaN is not a finite number"
     assert "in the future" in outcome.rejections[2]
