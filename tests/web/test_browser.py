@@ -119,7 +119,9 @@ def test_a_form_with_an_error_shows_the_message_next_to_the_field(page: Page) ->
 def test_docs_work_offline_and_authorize_signs_in(page: Page) -> None:
     """Every request of /docs goes to dustwatch (the fixture refuses any other host)."""
     page.goto("/docs")
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("dustwatch")
+    # The first /openapi.json builds the schema of every route (about a second alone, many
+    # more beside a loaded test run); Swagger UI shows its title once it has it.
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("dustwatch", timeout=30_000)
     page.get_by_role("button", name="Authorize").first.click()
     dialog = page.locator(".modal-ux")
     dialog.get_by_label("username:").fill(email("official"))

@@ -3,6 +3,7 @@ every one has a Thai translation that keeps its placeholders."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,16 @@ def test_the_catalogues_compile_when_the_app_starts() -> None:
     catalogues = load_catalogues()
     assert catalogues["th"].gettext("Sign in") == "เข้าสู่ระบบ"
     assert catalogues["en"].gettext("Sign in") == "Sign in"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_literal_percent_sign_is_written_twice(language: str) -> None:
+    """Pages %-format every message (as Jinja's newstyle gettext), so a literal % must be
+    written %%: a lone one made a station page answer 500."""
+    catalogue = read(LOCALE_DIR / language / "LC_MESSAGES" / "messages.po", language)
+    lone = []
+    for message in catalogue:
+        texts = [message.id] if isinstance(message.id, str) else list(message.id)
+        texts += [message.string] if isinstance(message.string, str) else list(message.string)
+        lone += [t for t in texts if t and re.search(r"%(?!\()", t.replace("%%", ""))]
+    assert lone == []

@@ -9,8 +9,10 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import Page, expect
 
 from core.kit.db import make_engine, make_session_factory
+from core.quality.correction import epa_corrected_milli
 from core.readings.ingest import IncomingMessage, ingest_messages
 from core.settings import default_zone
+from core.standards.parameters import from_milli
 from tests.web.conftest import Site, sign_in, visit
 
 
@@ -73,3 +75,36 @@ def test_a_reason_is_required_before_a_review(page: Page) -> None:
     expect(page).to_have_url(f"{page.url.split('/manage')[0]}/manage/quality")
     assert row.get_by_label("เหตุผล").evaluate("field => field.validity.valueMissing") is True
     expect(page.get_by_role("status")).to_have_count(0)
+
+
+def test_a_low_cost_sensor_in_fog_shows_its_flag_and_the_epa_correction_beside_the_raw_value(
+    page: Page, site: Site
+) -> None:
+    """Anyone who may see the village station sees why its PM2.5 is suspect and the US EPA
+    corrected value next to what the sensor sent."""
+    at = datetime.now(UTC).replace(minute=30, second=0, microsecond=0) - timedelta(hours=3)
+    engine = make_engine(site.database_url)
+    body = [
+        {"parameter": "humidity", "value": 97, "time": at.isoformat()},
+        {"parameter": "pm25", "value": 48.4, "time": at.isoformat()},
+    ]
+    with make_session_factory(engine).begin() as session:
+        ingest_messages(
+            session,
+            messages=[
+                IncomingMessage(
+                    "dustwatch/v1/readings/npl-v01", json.dumps(body).encode(), datetime.now(UTC)
+                )
+            ],
+            topic_prefix="dustwatch/v1",
+            zone=default_zone(),
+        )
+    engine.dispose()
+    corrected = from_milli(epa_corrected_milli(48_400, 97_000))
+
+    assert visit(page, "/stations/npl-v01/page") == 200
+    row = page.locator(f".flagged-table tr[data-parameter='pm25'][data-time='{at.isoformat()}']")
+    expect(row.locator("td.quality")).to_have_text("น่าสงสัย")
+    expect(row).to_contain_text("48.4")
+    expect(row.locator(".corrected")).to_contain_text(f"{corrected:.1f}")
+    expect(row.locator(".corrected")).to_contain_text("US EPA")

@@ -26,7 +26,7 @@ RULE_NAMES = {
     "too_old": N_("Too old, not a declared backfill"),
     "stuck": N_("The same value many times in a row"),
     "spike": N_("Sudden jump from the reading before"),
-    "humidity": N_("Humidity above 95 % at a low-cost sensor"),
+    "humidity": N_("Humidity above 95 %% at a low-cost sensor"),
     "review": N_("Set by a reviewer"),
 }
 QUALITY_NAMES = {
