@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from annotated_types import Ge, Le
-from sqlalchemy import DateTime, Engine, MetaData, TextClause, create_engine, event, text
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -96,16 +96,29 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-def insert_from_arrays(table: str, columns: dict[str, str], tail: str) -> TextClause:
-    """`INSERT INTO table (columns) SELECT … FROM unnest(:column arrays)` + `tail` (ON
-    CONFLICT …, RETURNING …), for PostgreSQL. Each column is bound as one array parameter of
-    the same name, cast to `type[]`.
+def insert_from_arrays(table: str, columns: dict[str, str], tail: str) -> str:
+    """`INSERT INTO table (columns) SELECT … FROM unnest(column arrays)` + `tail` (ON
+    CONFLICT …, RETURNING …), for PostgreSQL and `execute_arrays`. Each column is bound as
+    one array parameter of the same name, sent in binary and cast to `type[]`.
 
     One short statement whatever the batch size: a multi-row VALUES statement is parsed anew
-    by the driver for every batch, which cost more than the database's own work."""
+    by the driver for every batch, which cost more than the database's own work, and arrays
+    of times sent as text cost ten times what they cost in binary."""
     names = ", ".join(columns)
-    arrays = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in columns.items())
-    return text(f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {tail}")
+    arrays = ", ".join(f"CAST(%({name})b AS {kind}[])" for name, kind in columns.items())
+    return f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {tail}"
+
+
+def execute_arrays(session: Session, statement: str, arrays: dict[str, list[Any]]) -> list[Any]:
+    """Run an `insert_from_arrays` statement in the session's own transaction (on its
+    PostgreSQL connection, through the driver, which alone can send parameters in binary);
+    returns the RETURNING rows as tuples."""
+    session.flush()
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        cursor.execute(statement, arrays)
+        return cursor.fetchall() if cursor.description else []
 
 
 def as_arrays(rows: Iterable[Sequence[Any]], columns: Iterable[str]) -> dict[str, list[Any]]:

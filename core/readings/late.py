@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
-from core.kit.db import as_arrays, insert_from_arrays
+from core.kit.db import as_arrays, execute_arrays, insert_from_arrays
 from core.kit.time import floor_hour
 from core.models import PendingEvaluation
 
@@ -53,7 +53,7 @@ def record_touched_hours(session: Session, hours: Mapping[HourKey, datetime]) ->
         return
     rows = [(s, p, h, at) for (s, p, h), at in sorted(hours.items())]  # one lock order
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(_RECORD_HOURS, as_arrays(rows, _COLUMNS))
+        execute_arrays(session, _RECORD_HOURS, as_arrays(rows, _COLUMNS))
         return
     table = PendingEvaluation
     statement = sqlite.insert(table)

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.kit.db import as_arrays, insert_from_arrays
+from core.kit.db import as_arrays, execute_arrays, insert_from_arrays
 from core.kit.errors import InvalidInput
 from core.kit.text import storable_text
 from core.kit.time import floor_hour, to_utc
@@ -406,10 +406,9 @@ def _insert_new_readings(
         )
         values["quality_flag"] = [int(quality.grade_of(c.key).flag) for c in candidates]
         values["source"] = [int(source)] * len(candidates)
-        result = session.execute(_INSERT_READINGS, values)
         return [
             NewReading(s, p, t.astimezone(UTC), v, flag, corrected)
-            for s, p, t, v, flag, corrected in result
+            for s, p, t, v, flag, corrected in execute_arrays(session, _INSERT_READINGS, values)
         ]
     table = Reading.__table__
     rows = [
@@ -487,7 +486,7 @@ def _update_latest(session: Session, inserted: list[NewReading], quality: BatchQ
         for (s, p), c in sorted(newest.items())
     ]
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(_UPDATE_LATEST, as_arrays(rows, _LATEST_COLUMNS))
+        execute_arrays(session, _UPDATE_LATEST, as_arrays(rows, _LATEST_COLUMNS))
         return
     statement = dialect_insert(session, LatestReading)
     statement = statement.on_conflict_do_update(

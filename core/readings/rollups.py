@@ -24,7 +24,7 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from core.kit.db import as_arrays, insert_from_arrays
+from core.kit.db import as_arrays, execute_arrays, insert_from_arrays
 from core.kit.means import hourly_mean_milli
 from core.models import DailyAggregate, HourlyAggregate, RollupState
 
@@ -91,8 +91,9 @@ def add_to_hourly_and_daily(
     if not added:
         return
     rows = [(s, p, h, *delta) for (s, p, h), delta in sorted(added.items())]
+    result: Iterable[Any]
     if session.get_bind().dialect.name == "postgresql":
-        result = session.execute(_ADD_TO_HOURLY, as_arrays(rows, _HOURLY_COLUMNS))
+        result = execute_arrays(session, _ADD_TO_HOURLY, as_arrays(rows, _HOURLY_COLUMNS))
     else:
         statement = dialect_insert(session, HourlyAggregate)
         upsert = statement.on_conflict_do_update(
@@ -112,18 +113,18 @@ def add_to_hourly_and_daily(
         )
         result = session.execute(upsert, [dict(zip(_HOURLY_COLUMNS, r, strict=True)) for r in rows])
     changes = []
-    for row in result:
-        hour = row.hour.astimezone(UTC)
-        delta = added[(row.station_id, row.parameter_id, hour)]
+    for station_id, parameter_id, moment, value_sum, count in result:
+        hour = moment.astimezone(UTC)
+        delta = added[(station_id, parameter_id, hour)]
         changes.append(
             HourChange(
-                row.station_id,
-                row.parameter_id,
+                station_id,
+                parameter_id,
                 hour,
-                row.value_sum_milli - delta.value_sum_milli,
-                row.reading_count - delta.reading_count,
-                row.value_sum_milli,
-                row.reading_count,
+                value_sum - delta.value_sum_milli,
+                count - delta.reading_count,
+                value_sum,
+                count,
                 delta.invalid_count,
             )
         )
@@ -143,7 +144,7 @@ def add_to_daily(session: Session, changes: Iterable[HourChange], *, zone: ZoneI
     if not rows:
         return
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(_ADD_TO_DAILY, as_arrays(rows, _DAILY_COLUMNS))
+        execute_arrays(session, _ADD_TO_DAILY, as_arrays(rows, _DAILY_COLUMNS))
         return
     statement = dialect_insert(session, DailyAggregate)
     statement = statement.on_conflict_do_update(
