@@ -118,6 +118,19 @@ def ingest_settings(url: str, broker: Mosquitto, prefix: str, **mqtt: Any) -> Se
     )
 
 
+@contextmanager
+def running(url: str, broker: Mosquitto, prefix: str, **mqtt: Any) -> Iterator[Runtime]:
+    """dustwatch's runtime (ingest only) on this broker, subscribed before it yields."""
+    runtime = Runtime(ingest_settings(url, broker, prefix, **mqtt))
+    runtime.start(migrate=False, scheduler=False)
+    try:
+        assert runtime.ingest is not None
+        assert runtime.ingest.wait_until_subscribed(15)
+        yield runtime
+    finally:
+        runtime.stop()
+
+
 def test_readings_sent_while_ingest_and_broker_were_down_arrive_once(
     broker: Mosquitto, database: tuple[str, Engine], topic_prefix: str
 ) -> None:

@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text
 
-from cli.runtime import Runtime
 from core.kit.db import make_engine
 from core.models import Reading, RejectedMessage
-from tests.ingest.test_nothing_lost import add_station, ingest_settings
+from tests.ingest.test_nothing_lost import add_station, running
 from tests.support import Device, Mosquitto, wait_for
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -28,18 +25,6 @@ def database(backend: str, fresh_database_url: str) -> Iterator[tuple[str, Engin
     engine = make_engine(fresh_database_url)
     yield fresh_database_url, engine
     engine.dispose()
-
-
-@contextmanager
-def running(url: str, broker: Mosquitto, prefix: str, **mqtt: Any) -> Iterator[Runtime]:
-    runtime = Runtime(ingest_settings(url, broker, prefix, **mqtt))
-    runtime.start(migrate=False, scheduler=False)
-    try:
-        assert runtime.ingest is not None
-        assert runtime.ingest.wait_until_subscribed(15)
-        yield runtime
-    finally:
-        runtime.stop()
 
 
 def reading(value: float, minutes_ago: int) -> dict[str, object]:

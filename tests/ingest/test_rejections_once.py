@@ -7,18 +7,15 @@ PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
 
-from cli.runtime import Runtime
 from core.kit.db import make_engine
 from core.models import RejectedMessage
 from ingest.mqtt import MqttIngest
-from tests.ingest.test_nothing_lost import add_station, ingest_settings, stored
+from tests.ingest.test_nothing_lost import add_station, running, stored
 from tests.support import Device, Mosquitto, wait_for
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -29,18 +26,6 @@ def database(backend: str, fresh_database_url: str) -> Iterator[tuple[str, Engin
     engine = make_engine(fresh_database_url)
     yield fresh_database_url, engine
     engine.dispose()
-
-
-@contextmanager
-def running(url: str, broker: Mosquitto, prefix: str, **mqtt: Any) -> Iterator[Runtime]:
-    runtime = Runtime(ingest_settings(url, broker, prefix, **mqtt))
-    runtime.start(migrate=False, scheduler=False)
-    try:
-        assert runtime.ingest is not None
-        assert runtime.ingest.wait_until_subscribed(15)
-        yield runtime
-    finally:
-        runtime.stop()
 
 
 def refusals(engine: Engine) -> list[RejectedMessage]:
