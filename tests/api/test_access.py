@@ -292,6 +292,12 @@ TABLE: tuple[Row, ...] = (
     Row("PUT", "/facilities/{facility_id}/report-schedule", MANAGERS, body=SCHEDULE),
     Row("GET", "/facilities/{facility_id}/periodic-reports", SEE_A),
     Row("POST", "/facilities/{facility_id}/periodic-reports", UPLOADERS, files=REPORT_FILE),
+    Row(
+        "POST",
+        "/facilities/{facility_id}/periodic-reports/schedule",
+        MANAGERS,
+        form={"frequency": "monthly", "due_days": "15", "first_period_start": "2026-01-01"},
+    ),
     Row("GET", "/factory-reports", SEE_FACILITIES),
     Row("GET", "/aqi/calculator", ALL),
     # Devices send readings with their API key; people's sign-ins are refused (403).
@@ -381,6 +387,9 @@ CONCRETE = {
     "PUT /facilities/{facility_id}/report-schedule": "/facilities/{org_a}/report-schedule",
     "GET /facilities/{facility_id}/periodic-reports": "/facilities/{org_a}/periodic-reports",
     "POST /facilities/{facility_id}/periodic-reports": "/facilities/{org_a}/periodic-reports",
+    "POST /facilities/{facility_id}/periodic-reports/schedule": (
+        "/facilities/{org_a}/periodic-reports/schedule"
+    ),
     "GET /standards/{series_or_id}": "/standards/th-pm25-24h",
     "GET /aqi": "/aqi?scale=th-pcd-2023&pollutant=pm25&value=41.2",
     "GET /reports/{observation_id}/photo": "/reports/{observation_id}/photo",

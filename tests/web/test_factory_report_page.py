@@ -130,3 +130,35 @@ def test_every_refusal_the_parser_gives_has_a_translated_sentence() -> None:
     }
     assert codes - set(ROW_MESSAGES) == set()
     assert len(codes) >= 15
+
+
+def test_the_backbone_sets_a_facilitys_schedule_and_sees_its_missing_reports(page: Page) -> None:
+    """A wrong value is refused beside its field; a saved schedule lists every period since
+    its start, those past their due day without a report as missing."""
+    sign_in(page, "backbone")
+    assert visit(page, "/factory-reports") == 200
+    page.locator("#report-overview").get_by_role("link", name="โรงงาน ข").click()
+    expect(page.get_by_text("ยังไม่ได้กำหนดรอบการส่งรายงาน")).to_be_visible()
+    form = page.locator("#schedule-form")
+    expect(form).to_be_visible()
+
+    start = (datetime.now(UTC).date().replace(day=1) - timedelta(days=70)).replace(day=1)
+    form.get_by_label("รอบแรกเริ่มวันที่").fill(start.replace(day=2).isoformat())
+    form.get_by_label("จำนวนวันหลังสิ้นรอบที่ต้องส่งรายงาน").fill("15")
+    form.get_by_role("button", name="บันทึกกำหนดการ").click()
+    expect(page.locator("#first-period-error")).to_have_text("วันที่ 1 ของเดือน เช่น 2026-01-01")
+
+    form = page.locator("#schedule-form")
+    form.get_by_label("รายงานแต่ละฉบับครอบคลุม").select_option("monthly")
+    form.get_by_label("รอบแรกเริ่มวันที่").fill(start.isoformat())
+    form.get_by_role("button", name="บันทึกกำหนดการ").click()
+    expect(page.locator("#schedule-saved")).to_be_visible()
+    missing = page.locator("#report-periods tbody tr.period-missing")
+    expect(missing.first).to_contain_text("ยังไม่ได้ส่ง")
+    assert missing.count() >= 2
+    expect(page.locator("#frequency")).to_have_value("monthly")
+
+    sign_in(page, "operator_b")
+    assert visit(page, "/factory-reports") == 200
+    expect(page.locator("#schedule-form")).to_have_count(0)
+    expect(page.locator("#report-periods tbody tr.period-missing").first).to_be_visible()

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, UploadFile, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
 from api.auth import require_roles
@@ -17,8 +18,9 @@ from api.web.rendering import Page, PageDep
 from api.web.routing import PageRoute
 from core.compliance.service import list_facilities
 from core.factory_reports.parsing import CSV_COLUMNS, RowError
-from core.factory_reports.schemas import FactoryReportDetail
+from core.factory_reports.schemas import MAX_DUE_DAYS, FactoryReportDetail, ScheduleSet
 from core.factory_reports.service import (
+    SCHEDULERS,
     UPLOADERS,
     VIEWERS,
     ReportConflict,
@@ -26,6 +28,7 @@ from core.factory_reports.service import (
     facility_reports,
     get_report,
     reports_overview,
+    set_schedule,
     upload_report,
 )
 from core.kit.db import RowId
@@ -36,6 +39,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 viewers = require_roles(*VIEWERS)
 uploaders = require_roles(*UPLOADERS)
+schedulers = require_roles(*SCHEDULERS)
 
 PERIOD_STATUS_NAMES = {
     "received_on_time": N_("Received on time"),
@@ -95,6 +99,11 @@ ROW_MESSAGES = {
     ),
 }
 """Each refusal of core.factory_reports in the page's language (the API answers in English)."""
+SCHEDULE_FIELD_ERRORS = {
+    "frequency": N_("Choose monthly, every three months or yearly."),
+    "due_days": N_("A whole number of days from 0 to %(max)s."),
+    "first_period_start": N_("The first day of a month, as 2026-01-01."),
+}
 WHOLE_FILE = N_("The whole file")
 WHOLE_ROW = N_("The whole row")
 NO_FILE = N_("Choose the report file first.")
@@ -129,6 +138,8 @@ def _facility_page(
     accepted: FactoryReportDetail | None = None,
     errors: list[RowError] | None = None,
     message: str | None = None,
+    schedule_values: dict[str, str] | None = None,
+    schedule_errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     answer = facility_reports(
@@ -156,6 +167,19 @@ def _facility_page(
             "errors": shown_errors,
             "message": message,
             "may_upload": page.principal.has_role(*UPLOADERS),
+            "may_schedule": page.principal.has_role(*SCHEDULERS),
+            "schedule_values": schedule_values
+            or (
+                {
+                    "frequency": answer.schedule.frequency,
+                    "due_days": str(answer.schedule.due_days),
+                    "first_period_start": answer.schedule.first_period_start.isoformat(),
+                }
+                if answer.schedule
+                else {"frequency": "monthly", "due_days": "15", "first_period_start": ""}
+            ),
+            "schedule_errors": schedule_errors or {},
+            "schedule_saved": page.request.query_params.get("schedule") == "saved",
             "is_operator": page.principal.has_role(Role.OPERATOR),
             "status_names": PERIOD_STATUS_NAMES,
             "frequencies": FREQUENCY_NAMES,
@@ -237,3 +261,47 @@ def upload_factory_report(
         page.session, principal=page.principal, facility_id=facility_id, report_id=report.id
     )
     return _facility_page(page, facility_id, accepted=detail)
+
+
+@router.post(
+    "/facilities/{facility_id}/periodic-reports/schedule",
+    response_class=HTMLResponse,
+    dependencies=[Depends(schedulers)],
+)
+def save_schedule(
+    facility_id: RowId,
+    page: PageDep,
+    frequency: Annotated[str, Form()] = "",
+    due_days: Annotated[str, Form()] = "",
+    first_period_start: Annotated[str, Form()] = "",
+) -> Response:
+    """The backbone sets or changes when a facility reports; the page again with the reason
+    beside each wrong field (422), or back to the page with the periods recomputed."""
+    values = {
+        "frequency": frequency,
+        "due_days": due_days,
+        "first_period_start": first_period_start,
+    }
+    try:
+        data = ScheduleSet.model_validate(values)
+    except ValidationError as error:
+        wrong = {str(e["loc"][0]) for e in error.errors() if e["loc"]}
+        errors = {
+            field: page.gettext(message, max=MAX_DUE_DAYS)
+            for field, message in SCHEDULE_FIELD_ERRORS.items()
+            if field in wrong
+        }
+        return _facility_page(
+            page,
+            facility_id,
+            schedule_values=values,
+            schedule_errors=errors,
+            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        )
+    set_schedule(
+        page.session, actor=page.principal, facility_id=facility_id, data=data, now=page.now
+    )
+    return RedirectResponse(
+        f"/facilities/{facility_id}/periodic-reports?schedule=saved#schedule-heading",
+        status_code=status.HTTP_303_SEE_OTHER,
+    )
