@@ -21,6 +21,7 @@ from core.audit.service import record_change
 from core.kit.errors import InvalidInput, NotFound
 from core.kit.time import floor_hour, to_utc
 from core.models import (
+    LatestReading,
     QualityFlag,
     Reading,
     ReadingConflict,
@@ -157,6 +158,8 @@ def review_reading(
     new = QualityFlag.VALID if verdict == "valid" else QualityFlag.INVALID
     _move_in_rollups(session, reading, old, new, zone, now=now)
     reading.quality_flag = int(new)
+    if (old == QualityFlag.INVALID) != (new == QualityFlag.INVALID):
+        _refresh_latest(session, reading.station_id, reading.parameter_id)
     quality = session.get(ReadingQuality, (station.id, info.id, moment))
     if quality is None:
         quality = ReadingQuality(
@@ -184,6 +187,38 @@ def review_reading(
     )
     session.flush()
     return _flagged_public(quality, station, reading.value_milli, reading.corrected_milli)
+
+
+def _refresh_latest(session: Session, station_id: int, parameter_id: int) -> None:
+    """The latest value is the newest reading not invalid: a review that takes the newest one
+    out, or puts a newer one back, changes what the status pages show."""
+    session.flush()
+    newest = session.execute(
+        select(Reading.time, Reading.value_milli)
+        .where(
+            Reading.station_id == station_id,
+            Reading.parameter_id == parameter_id,
+            Reading.quality_flag != int(QualityFlag.INVALID),
+        )
+        .order_by(Reading.time.desc())
+        .limit(1)
+    ).first()
+    latest = session.get(LatestReading, (station_id, parameter_id))
+    if newest is None:
+        if latest is not None:
+            session.delete(latest)
+        return
+    if latest is None:
+        session.add(
+            LatestReading(
+                station_id=station_id,
+                parameter_id=parameter_id,
+                time=newest.time,
+                value_milli=newest.value_milli,
+            )
+        )
+    elif latest.time != newest.time:
+        latest.time, latest.value_milli, latest.run_length = newest.time, newest.value_milli, 1
 
 
 def _move_in_rollups(

@@ -120,6 +120,30 @@ def test_an_invalid_reading_never_becomes_the_latest_value(session: Session) -> 
     assert (latest.time, latest.value_milli) == (NOW - timedelta(minutes=2), 40_000)
 
 
+def test_the_latest_value_follows_reviews_of_the_newest_readings(session: Session) -> None:
+    """Marking the newest reading invalid shows the one before on the status pages; marking
+    it valid again, or a later implausible one valid, brings it back."""
+    station = make_station(session)
+    before, newest = NOW - timedelta(minutes=2), NOW - timedelta(minutes=1)
+    send(session, candidate(station.id, "pm25", "40", before))
+    send(session, candidate(station.id, "pm25", "45", newest))
+
+    def latest() -> tuple[datetime, int] | None:
+        row = session.get(LatestReading, (station.id, BY_CODE["pm25"].id))
+        return None if row is None else (row.time, row.value_milli)
+
+    review(session, station.code, newest, "invalid", parameter="pm25")
+    assert latest() == (before, 40_000)
+    review(session, station.code, before, "invalid", parameter="pm25")
+    assert latest() is None
+    review(session, station.code, newest, "valid", parameter="pm25")
+    assert latest() == (newest, 45_000)
+    send(session, candidate(station.id, "pm25", "1200", NOW))  # implausible: invalid
+    assert latest() == (newest, 45_000)
+    review(session, station.code, NOW, "valid", parameter="pm25", reason="a blast, confirmed")
+    assert latest() == (NOW, 1_200_000)
+
+
 def test_an_hour_with_only_invalid_readings_counts_them_and_no_mean(session: Session) -> None:
     station = make_station(session)
     send(session, candidate(station.id, "pm10", "2600", NOW - timedelta(minutes=5)))
