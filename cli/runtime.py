@@ -59,6 +59,7 @@ class Runtime:
                 # them, and again whenever DUSTWATCH_TIME_ZONE changes (logged when done).
                 ensure_daily_rollups(session, self.settings.zone)
             mqtt = self.settings.mqtt
+            broker_figures = mqtt.url is not None
             if embedded_broker and ingest and mqtt.embedded:
                 mqtt = self._start_embedded_broker()
             if ingest:
@@ -67,6 +68,7 @@ class Runtime:
                     session_factory=self.session_factory,
                     health=self.health,
                     zone=self.settings.zone,
+                    broker_figures=broker_figures,
                 )
                 self.ingest.start()
             if scheduler and self.settings.scheduler.enabled:

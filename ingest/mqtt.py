@@ -128,8 +128,14 @@ class MqttIngest:
         session_factory: sessionmaker[Session],
         health: HealthRegistry,
         zone: ZoneInfo,
+        broker_figures: bool | None = None,
     ) -> None:
-        """`zone` is the deployment's time zone, whose local days the daily rollups count."""
+        """`zone` is the deployment's time zone, whose local days the daily rollups count.
+        `broker_figures` reads Mosquitto's `$SYS` figures for /health (amqtt has none); by
+        default when a broker URL is set."""
+        self._broker_figures = (
+            settings.url is not None if broker_figures is None else broker_figures
+        )
         self._settings = settings
         self._zone = zone
         self._session_factory = session_factory
@@ -229,7 +235,7 @@ class MqttIngest:
         self._connected.set()
         log.info("MQTT connected to %s:%s", self._address.host, self._address.port)
         client.subscribe(self.topic, qos=1)
-        if self._settings.url is not None:
+        if self._broker_figures:
             # Mosquitto's own figures, for the broker's backlog on /health; QoS 0, not queued.
             _, self._figures_mid = client.subscribe(
                 [(SYS_STORED, 0), (SYS_RETAINED, 0), (SYS_DROPPED, 0)]
