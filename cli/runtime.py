@@ -75,6 +75,8 @@ class Runtime:
                     zone=self.settings.zone,
                     session_factory=self.session_factory,
                     health=self.health,
+                    delivery=self.settings.delivery,
+                    topic_prefix=self.settings.mqtt.topic_prefix,
                 )
                 self.scheduler.start()
         except BaseException:

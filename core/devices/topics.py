@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from core.stations.schemas import INGEST_USER
+from core.stations.schemas import ALERTS_USER, INGEST_USER
 
-__all__ = ["INGEST_USER", "may_publish", "may_subscribe", "status_topic"]
+__all__ = ["ALERTS_USER", "INGEST_USER", "may_publish", "may_subscribe", "status_topic"]
 
 _STATION_LEVEL = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
