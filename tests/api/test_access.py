@@ -121,6 +121,13 @@ SUBSCRIPTION = {
     "areas": ["Na Phra Lan"],
 }
 
+SUBSCRIPTION_FORM = {
+    "name": "District officials on LINE",
+    "recipient": "role:official",
+    "channel": "line",
+    "address": "Cgroup0123",
+}
+
 
 REVIEW = {
     "station": "{v_kept}",
@@ -296,6 +303,10 @@ TABLE: tuple[Row, ...] = (
     Row("POST", "/manage/stations/{code}/keys", MANAGERS, form={"name": "logger"}),
     Row("POST", "/manage/keys/{key_id}/revoke", MANAGERS),
     Row("GET", "/manage/audit", MANAGERS),
+    Row("GET", "/manage/subscriptions", MANAGERS),
+    Row("GET", "/manage/subscriptions", MANAGERS, sees="{f_a_alert_to}", name="shows one"),
+    Row("POST", "/manage/subscriptions", MANAGERS, form=SUBSCRIPTION_FORM),
+    Row("POST", "/manage/subscriptions/{subscription_id}/delete", MANAGERS),
     # A facility's compliance: its own operators, officials, the backbone and admins.
     Row("GET", "/facilities/{facility_id}/compliance", SEE_A),
     Row("GET", "/facilities/{facility_id}/compliance.csv", SEE_A),
