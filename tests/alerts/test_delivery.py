@@ -14,9 +14,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.delivery.channels import DeliveryError, Sender, senders
+from alerts.delivery.channels import DeliveryError, MqttSender, Sender, senders
 from alerts.delivery.dispatcher import claim, dispatch_outbox
 from core.alerts.service import evaluate_24h_exceedances
+from core.devices.credentials import mosquitto_files
+from core.devices.topics import ALERTS_USER, INGEST_USER
 from core.kit.db import make_engine, make_session_factory
 from core.models import (
     Alert,
@@ -27,7 +29,7 @@ from core.models import (
     Severity,
     Subscription,
 )
-from core.outbox.service import RetryPolicy, list_deliveries
+from core.outbox.service import ClaimedMessage, RetryPolicy, list_deliveries
 from core.settings import DeliverySettings, LineSettings, SmtpSettings, default_zone
 from tests.alerts.receivers import HttpReceiver, SmtpReceiver
 from tests.alerts.test_exceedance_alerts import T0, publish_hours
@@ -301,3 +303,45 @@ def test_a_crash_between_send_and_mark_resends_the_same_message_after_the_lease(
         deliveries = list_deliveries(session, public_id)
         assert {d.status for d in deliveries} == {"sent"}
         assert session.scalar(select(func.count()).select_from(DeliveryAttempt)) == 2
+
+
+def test_the_generated_acl_lets_the_alerts_user_publish_alerts_and_nothing_else(
+    session: Session,
+) -> None:
+    """Mosquitto as deployed, with the files `dustwatch mqtt-credentials write` renders."""
+    prefix = "dustwatch/v1"
+    ingest_password, alerts_password = "ingest password 123", "alerts password 456"
+    files = mosquitto_files(
+        session, ingest_password=ingest_password, prefix=prefix, alerts_password=alerts_password
+    )
+    broker = Mosquitto.deployed(password_file=files.password_file, acl_file=files.acl_file)
+    listener = Listener(
+        port=broker.port, username=INGEST_USER, password=ingest_password, topics=[f"{prefix}/#"]
+    )
+    try:
+        url = f"mqtt://{ALERTS_USER}:{alerts_password.replace(' ', '%20')}@127.0.0.1:{broker.port}"
+        sender = MqttSender(url=url, prefix=prefix, timeout=5)
+        message = ClaimedMessage(
+            id=1,
+            message_id="6f1c2d7e-0000-4000-8000-000000000001",
+            claim_token="t",
+            channel=Channel.MQTT,
+            address="na-phra-lan",
+            subject="s",
+            body="b",
+            payload={"message_id": "6f1c2d7e-0000-4000-8000-000000000001"},
+            secret=None,
+        )
+        sender.send(message)
+        wait_for(lambda: listener.received, what="the alert on the alerts topic")
+        assert listener.topics() == {f"{prefix}/alerts/na-phra-lan"}
+        # Mosquitto drops, silently, what the ACL forbids: the readings topics stay quiet.
+        elsewhere = MqttSender(url=url, prefix=f"{prefix}/readings", timeout=5)
+        elsewhere.topic = lambda address: f"{prefix}/readings/npl-v01"  # type: ignore[method-assign]
+        elsewhere.send(message)
+        listener.publish(f"{prefix}/status/probe", {"probe": True})
+        wait_for(lambda: f"{prefix}/status/probe" in listener.topics(), what="the probe")
+        assert f"{prefix}/readings/npl-v01" not in listener.topics()
+    finally:
+        listener.close()
+        broker.remove()
