@@ -157,6 +157,10 @@ class MqttSender:
         )
         if user:
             client.username_pw_set(user, unquote(parts.password or ""))
+        refusals: list[str] = []
+        client.on_publish = lambda _c, _u, _mid, reason, _p: (
+            refusals.append(str(reason)) if reason.is_failure else None
+        )
         try:
             client.connect(parts.hostname or "127.0.0.1", parts.port or 1883)
             client.loop_start()
@@ -164,6 +168,8 @@ class MqttSender:
             info.wait_for_publish(timeout=self._timeout)
             if info.rc != mqtt.MQTT_ERR_SUCCESS or not info.is_published():
                 raise DeliveryError(f"MQTT: not acknowledged ({mqtt.error_string(info.rc)})")
+            if refusals:  # MQTT 5: the broker acknowledged with a refusal (e.g. the ACL)
+                raise DeliveryError(f"MQTT: the broker refused the message: {refusals[0]}")
         except (OSError, ValueError, RuntimeError) as error:
             raise DeliveryError(f"MQTT: {error}") from error
         finally:

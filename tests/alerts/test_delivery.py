@@ -335,10 +335,11 @@ def test_the_generated_acl_lets_the_alerts_user_publish_alerts_and_nothing_else(
         sender.send(message)
         wait_for(lambda: listener.received, what="the alert on the alerts topic")
         assert listener.topics() == {f"{prefix}/alerts/na-phra-lan"}
-        # Mosquitto drops, silently, what the ACL forbids: the readings topics stay quiet.
+        # Elsewhere the broker refuses it (MQTT 5 says so in the PUBACK), and drops it.
         elsewhere = MqttSender(url=url, prefix=f"{prefix}/readings", timeout=5)
         elsewhere.topic = lambda address: f"{prefix}/readings/npl-v01"  # type: ignore[method-assign]
-        elsewhere.send(message)
+        with pytest.raises(DeliveryError, match="refused"):
+            elsewhere.send(message)
         listener.publish(f"{prefix}/status/probe", {"probe": True})
         wait_for(lambda: f"{prefix}/status/probe" in listener.topics(), what="the probe")
         assert f"{prefix}/readings/npl-v01" not in listener.topics()
