@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.delivery.channels import DeliveryError, MqttSender, Sender, senders
 from alerts.delivery.dispatcher import claim, dispatch_outbox
+from alerts.scheduler import check_exceedances
 from core.alerts.service import evaluate_24h_exceedances
 from core.devices.credentials import mosquitto_files
 from core.devices.topics import ALERTS_USER, INGEST_USER
@@ -33,6 +34,8 @@ from core.outbox.service import ClaimedMessage, RetryPolicy, list_deliveries
 from core.settings import DeliverySettings, LineSettings, SmtpSettings, default_zone
 from tests.alerts.receivers import HttpReceiver, SmtpReceiver
 from tests.alerts.test_exceedance_alerts import T0, publish_hours
+from tests.alerts.test_late_data import D0, HOUR, send
+from tests.alerts.test_late_data import NOW as LATE_NOW
 from tests.factories import make_station
 from tests.support import Listener, Mosquitto, wait_for
 
@@ -346,3 +349,26 @@ def test_the_generated_acl_lets_the_alerts_user_publish_alerts_and_nothing_else(
     finally:
         listener.close()
         broker.remove()
+
+
+def test_an_alert_opened_for_the_past_from_a_backlog_is_told_once(
+    factory: sessionmaker[Session],
+) -> None:
+    with factory.begin() as session:
+        subscribe(session, Channel.EMAIL, "official@example.org", language=Language.EN)
+        station = make_station(session, name="Wat Khao")
+        code = station.code
+    with factory() as session:
+        send(session, code, [(h, 160.0) for h in range(24)], received_at=LATE_NOW)
+
+    check_exceedances(factory, zone=default_zone(), now=LATE_NOW)
+    check_exceedances(factory, zone=default_zone(), now=LATE_NOW + timedelta(minutes=1))
+
+    with factory() as session:
+        [message] = session.scalars(select(OutboxMessage)).all()
+        alert = session.get_one(Alert, message.alert_id)
+    assert alert.arrived_late
+    assert message.address == "official@example.org"
+    # opened at the end of the first window with 18 hours of data, in Bangkok time
+    opened = (D0 + 18 * HOUR).astimezone(default_zone()).strftime("%Y-%m-%d %H:%M")
+    assert opened in message.body
