@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import require_roles
-from api.web.forms import submit
+from api.web.forms import Outcome, submit
 from api.web.i18n import N_
 from api.web.rendering import Page, PageDep
 from api.web.routing import PageRoute
@@ -129,6 +129,8 @@ SEVERITY_NAMES = {
     "critical": N_("Critical"),
 }
 NO_USER = N_("Choose one of the options.")
+NEEDS_SECRET = N_("A webhook needs a secret of at least 16 characters.")
+NEEDS_ADDRESS = N_("This channel needs an address.")
 
 
 def _subscriptions_page(
@@ -180,13 +182,20 @@ def add_subscription(
         "min_severity": min_severity,
         "language": language,
     }
-    outcome = submit(
-        page,
-        SubscriptionIn,
-        values,
-        lambda data: create_subscription(page.session, data, actor=page.principal, now=page.now),
-        refusals={InvalidInput: ("", NO_USER)},
-    )
+    if channel == "webhook" and not secret:
+        outcome: Outcome[Any] = Outcome(errors={"secret": page.gettext(NEEDS_SECRET)})
+    elif channel not in ("", "email") and not address.strip():
+        outcome = Outcome(errors={"address": page.gettext(NEEDS_ADDRESS)})
+    else:
+        outcome = submit(
+            page,
+            SubscriptionIn,
+            values,
+            lambda data: create_subscription(
+                page.session, data, actor=page.principal, now=page.now
+            ),
+            refusals={InvalidInput: ("recipient", NO_USER)},
+        )
     if outcome.result is None:
         shown = {
             "name": name,
