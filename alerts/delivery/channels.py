@@ -178,10 +178,18 @@ class MqttSender:
 
 
 def senders(settings: DeliverySettings, *, topic_prefix: str) -> dict[Channel, Sender]:
+    """A sender for each channel that is configured; messages of the others wait, pending,
+    until it is (rather than failing their attempts away)."""
     timeout = settings.http_timeout_seconds
-    return {
-        Channel.EMAIL: EmailSender(settings.smtp),
+    configured: dict[Channel, Sender] = {
         Channel.WEBHOOK: WebhookSender(timeout=timeout),
-        Channel.LINE: LineSender(settings.line, timeout=timeout),
-        Channel.MQTT: MqttSender(url=settings.mqtt_url, prefix=topic_prefix, timeout=timeout),
     }
+    if settings.smtp.host:
+        configured[Channel.EMAIL] = EmailSender(settings.smtp)
+    if settings.line.channel_access_token:
+        configured[Channel.LINE] = LineSender(settings.line, timeout=timeout)
+    if settings.mqtt_url:
+        configured[Channel.MQTT] = MqttSender(
+            url=settings.mqtt_url, prefix=topic_prefix, timeout=timeout
+        )
+    return configured

@@ -43,10 +43,15 @@ def _now() -> datetime:
 
 
 def claim(
-    session_factory: sessionmaker[Session], *, policy: RetryPolicy, limit: int, now: datetime
+    session_factory: sessionmaker[Session],
+    *,
+    senders: Mapping[Channel, Sender],
+    policy: RetryPolicy,
+    limit: int,
+    now: datetime,
 ) -> list[ClaimedMessage]:
     with session_factory.begin() as session:
-        return claim_due(session, now=now, policy=policy, limit=limit)
+        return claim_due(session, now=now, policy=policy, channels=list(senders), limit=limit)
 
 
 def send_one(
@@ -85,7 +90,7 @@ def dispatch_outbox(
     """One pass over the due messages. Safe to run in several processes at once: a claim
     is a lease that only one of them gets."""
     run = DispatchRun()
-    for message in claim(session_factory, policy=policy, limit=limit, now=clock()):
+    for message in claim(session_factory, senders=senders, policy=policy, limit=limit, now=clock()):
         ok = send_one(session_factory, message, senders=senders, policy=policy, clock=clock)
         (run.sent if ok else run.failed).append(message.message_id)
     return run

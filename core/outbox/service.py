@@ -9,6 +9,7 @@ deduplicate. Nothing is lost, and nothing arrives twice that cannot be told apar
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -127,9 +128,15 @@ class ClaimedMessage:
 
 
 def claim_due(
-    session: Session, *, now: datetime, policy: RetryPolicy, limit: int = 50
+    session: Session,
+    *,
+    now: datetime,
+    policy: RetryPolicy,
+    channels: Collection[Channel],
+    limit: int = 50,
 ) -> list[ClaimedMessage]:
-    """Take up to `limit` pending messages that are due and not under another sender's lease.
+    """Take up to `limit` pending messages of `channels` (those the sender can send: the
+    others wait) that are due and not under another sender's lease.
 
     Each is taken by a conditional UPDATE, so two senders never both hold one lease; the
     caller commits before sending.
@@ -137,6 +144,7 @@ def claim_due(
     due = session.scalars(
         select(OutboxMessage.id)
         .where(
+            OutboxMessage.channel.in_(list(channels)),
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.next_attempt_at <= now,
             or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now),

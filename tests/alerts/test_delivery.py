@@ -287,7 +287,7 @@ def test_a_crash_between_send_and_mark_resends_the_same_message_after_the_lease(
     clock = Clock(datetime.now(UTC))
 
     # A sender claims both, sends both, and dies before marking either sent.
-    for message in claim(factory, policy=POLICY, limit=10, now=clock()):
+    for message in claim(factory, senders=channels, policy=POLICY, limit=10, now=clock()):
         channels[message.channel].send(message)
     # While its lease lasts, nobody else sends them.
     clock.now += timedelta(seconds=30)
@@ -372,3 +372,22 @@ def test_an_alert_opened_for_the_past_from_a_backlog_is_told_once(
     # opened at the end of the first window with 18 hours of data, in Bangkok time
     opened = (D0 + 18 * HOUR).astimezone(default_zone()).strftime("%Y-%m-%d %H:%M")
     assert opened in message.body
+
+
+def test_messages_of_a_channel_that_is_not_configured_wait_for_it(
+    factory: sessionmaker[Session], smtp: SmtpReceiver
+) -> None:
+    with factory.begin() as session:
+        subscribe(session, Channel.EMAIL, "official@example.org")
+        subscribe(session, Channel.LINE, "U0123")
+    public_id = open_alert(factory)
+    settings = DeliverySettings(smtp=SmtpSettings(host="127.0.0.1", port=smtp.port, starttls=False))
+    channels = senders(settings, topic_prefix="dustwatch/v1")
+    assert Channel.LINE not in channels  # no channel access token
+
+    dispatch_outbox(factory, senders=channels, policy=POLICY)
+
+    with factory() as session:
+        by_channel = {d.channel: d for d in list_deliveries(session, public_id)}
+    assert by_channel["email"].status == "sent"
+    assert (by_channel["line"].status, by_channel["line"].attempts) == ("pending", [])
