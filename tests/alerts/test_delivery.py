@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.delivery.channels import DeliveryError, MqttSender, Sender, senders
 from alerts.delivery.dispatcher import claim, dispatch_outbox
-from alerts.scheduler import check_exceedances
+from alerts.scheduler import AlertScheduler, check_exceedances
 from core.alerts.service import evaluate_24h_exceedances
 from core.devices.credentials import mosquitto_files
 from core.devices.topics import ALERTS_USER, INGEST_USER
 from core.kit.db import make_engine, make_session_factory
+from core.kit.health import HealthRegistry
 from core.models import (
     Alert,
     Channel,
@@ -31,7 +32,13 @@ from core.models import (
     Subscription,
 )
 from core.outbox.service import ClaimedMessage, RetryPolicy, list_deliveries
-from core.settings import DeliverySettings, LineSettings, SmtpSettings, default_zone
+from core.settings import (
+    DeliverySettings,
+    LineSettings,
+    SchedulerSettings,
+    SmtpSettings,
+    default_zone,
+)
 from tests.alerts.receivers import HttpReceiver, SmtpReceiver
 from tests.alerts.test_exceedance_alerts import T0, publish_hours
 from tests.alerts.test_late_data import D0, HOUR, send
@@ -391,3 +398,26 @@ def test_messages_of_a_channel_that_is_not_configured_wait_for_it(
         by_channel = {d.channel: d for d in list_deliveries(session, public_id)}
     assert by_channel["email"].status == "sent"
     assert (by_channel["line"].status, by_channel["line"].attempts) == ("pending", [])
+
+
+def test_the_scheduler_drains_the_outbox_every_few_seconds(
+    factory: sessionmaker[Session], webhook: HttpReceiver
+) -> None:
+    with factory.begin() as session:
+        subscribe(session, Channel.WEBHOOK, webhook.url)
+    public_id = open_alert(factory)
+    scheduler = AlertScheduler(
+        settings=SchedulerSettings(alert_check_seconds=3600, dispatch_seconds=1),
+        zone=default_zone(),
+        session_factory=factory,
+        health=HealthRegistry(),
+        delivery=DeliverySettings(),
+    )
+    scheduler.start()
+    try:
+        wait_for(lambda: webhook.requests, what="the webhook sent by the scheduler")
+    finally:
+        scheduler.stop()
+    with factory() as session:
+        [delivery] = list_deliveries(session, public_id)
+    assert delivery.status == "sent"
