@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.delivery.channels import DeliveryError, MqttSender, Sender, senders
 from alerts.delivery.dispatcher import claim, dispatch_outbox
 from alerts.scheduler import AlertScheduler, check_exceedances
+from cli.runtime import Runtime
 from core.alerts.service import evaluate_24h_exceedances
 from core.devices.credentials import mosquitto_files
 from core.devices.topics import ALERTS_USER, INGEST_USER
@@ -28,14 +30,18 @@ from core.models import (
     DeliveryAttempt,
     Language,
     OutboxMessage,
+    RejectedMessage,
     Severity,
     Subscription,
 )
 from core.outbox.service import ClaimedMessage, RetryPolicy, list_deliveries
 from core.settings import (
+    DatabaseSettings,
     DeliverySettings,
     LineSettings,
+    MqttSettings,
     SchedulerSettings,
+    Settings,
     SmtpSettings,
     default_zone,
 )
@@ -44,7 +50,7 @@ from tests.alerts.test_exceedance_alerts import T0, publish_hours
 from tests.alerts.test_late_data import D0, HOUR, send
 from tests.alerts.test_late_data import NOW as LATE_NOW
 from tests.factories import make_station
-from tests.support import Listener, Mosquitto, wait_for
+from tests.support import Listener, Mosquitto, free_port, wait_for
 
 SECRET = "a webhook secret of some length"
 LINE_TOKEN = "line-channel-access-token"
@@ -421,3 +427,33 @@ def test_the_scheduler_drains_the_outbox_every_few_seconds(
     with factory() as session:
         [delivery] = list_deliveries(session, public_id)
     assert delivery.status == "sent"
+
+
+def test_with_the_embedded_broker_alerts_go_out_on_mqtt_and_the_ingest_ignores_them(
+    backend: str, fresh_database_url: str
+) -> None:
+    """`dustwatch serve` without a broker URL: the alerts user signs in to the embedded
+    broker with a password made at start-up, and the ingest, which reads every topic under
+    the prefix, neither stores nor refuses the alert messages."""
+    settings = Settings(
+        db=DatabaseSettings(url=fresh_database_url),
+        mqtt=MqttSettings(embedded_port=free_port(), topic_prefix="dustwatch/v1"),
+        scheduler=SchedulerSettings(alert_check_seconds=3600, dispatch_seconds=1),
+    )
+    runtime = Runtime(settings)
+    with runtime.session_factory.begin() as session:
+        subscribe(session, Channel.MQTT, "na-phra-lan")
+    public_id = open_alert(runtime.session_factory)
+    runtime.start(migrate=False)
+    try:
+
+        def delivered() -> bool:
+            with runtime.session_factory() as session:
+                return list_deliveries(session, public_id)[0].status == "sent"
+
+        wait_for(delivered, what="the alert published on the embedded broker")
+        time.sleep(2)  # the ingest's writer batches every 0.5 s
+        with runtime.session_factory() as session:
+            assert session.scalar(select(func.count()).select_from(RejectedMessage)) == 0
+    finally:
+        runtime.stop()
