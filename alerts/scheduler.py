@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
+from alerts.delivery.channels import senders
+from alerts.delivery.dispatcher import dispatch_outbox, retry_policy
 from core.alerts.late import evaluate_late_readings
 from core.alerts.service import AlertRun, evaluate_24h_exceedances
 from core.kit.health import HealthRegistry
 from core.kit.jobs import try_job_lock
-from core.settings import SchedulerSettings
+from core.settings import DeliverySettings, SchedulerSettings
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +60,13 @@ class AlertScheduler:
         zone: ZoneInfo,
         session_factory: sessionmaker[Session],
         health: HealthRegistry,
+        delivery: DeliverySettings | None = None,
+        topic_prefix: str = "dustwatch/v1",
     ) -> None:
         self._settings = settings
+        self._delivery = delivery or DeliverySettings()
+        self._senders = senders(self._delivery, topic_prefix=topic_prefix)
+        self._policy = retry_policy(self._delivery)
         self._zone = zone
         self._session_factory = session_factory
         self._health = health
@@ -75,6 +82,15 @@ class AlertScheduler:
             coalesce=True,
             max_instances=1,
             misfire_grace_time=self._settings.alert_check_seconds,
+        )
+        self._scheduler.add_job(
+            self._run_dispatch,
+            "interval",
+            seconds=self._settings.dispatch_seconds,
+            id="dispatch_outbox",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=self._settings.dispatch_seconds,
         )
         self._scheduler.start()
 
@@ -94,3 +110,18 @@ class AlertScheduler:
             leader=run is not None,
             open_alerts_changed=len(run.opened) + len(run.resolved) if run else 0,
         )
+
+    def _run_dispatch(self) -> None:
+        """Send what the outbox holds; a failure is retried by the outbox, not here."""
+        try:
+            run = dispatch_outbox(
+                self._session_factory,
+                senders=self._senders,
+                policy=self._policy,
+                limit=self._delivery.batch_size,
+            )
+        except Exception:
+            log.exception("the outbox dispatch failed; it runs again at the next interval")
+            return
+        if run.sent or run.failed:
+            log.info("outbox: %d sent, %d failed (retried later)", len(run.sent), len(run.failed))

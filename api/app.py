@@ -33,6 +33,7 @@ from api.routers import (
     reports,
     standards,
     stations,
+    subscriptions,
     users,
 )
 from api.routers import status as status_router
@@ -108,6 +109,7 @@ def create_app(
         ingest,
         reports,
         quality,
+        subscriptions,
     ):
         app.include_router(module.router)
     add_web(app)

@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import unquote, urlsplit
 
 import typer
 
 from cli.shell import command_line_actor, console, fail, load_settings, transaction
 from core.devices.credentials import issue_credential, mosquitto_files, revoke_credential
-from core.devices.topics import INGEST_USER
+from core.devices.topics import ALERTS_USER, INGEST_USER
 from ingest.mqtt import broker_address
 
 mqtt_credentials_app = typer.Typer(
@@ -57,6 +58,19 @@ def revoke(code: StationCode) -> None:
     console.print(WRITE_AGAIN, soft_wrap=True)
 
 
+def _alerts_password(url: str | None) -> str | None:
+    """The password of DUSTWATCH_DELIVERY__MQTT_URL, which must sign in as the alerts user."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if unquote(parts.username or "") != ALERTS_USER or not parts.password:
+        raise fail(
+            f"DUSTWATCH_DELIVERY__MQTT_URL must sign in as {ALERTS_USER} with a password "
+            f"(mqtt://{ALERTS_USER}:<password>@<host>:1883)."
+        )
+    return unquote(parts.password)
+
+
 @mqtt_credentials_app.command("write")
 def write(
     passwd: Annotated[Path, typer.Option(help="Mosquitto's password_file to write.")],
@@ -64,8 +78,9 @@ def write(
 ) -> None:
     """Write Mosquitto's password and ACL files from the stations table.
 
-    They list every device whose credential is not revoked, and the ingest with the password
-    in DUSTWATCH_MQTT__URL. Reload Mosquitto (SIGHUP) afterwards.
+    They list every device whose credential is not revoked, the ingest with the password in
+    DUSTWATCH_MQTT__URL, and, when DUSTWATCH_DELIVERY__MQTT_URL is set, the user that
+    publishes alert messages with its password. Reload Mosquitto (SIGHUP) afterwards.
     """
     settings = load_settings()
     if settings.mqtt.url is None:
@@ -82,15 +97,19 @@ def write(
             f"DUSTWATCH_MQTT__URL must sign in as {INGEST_USER} with a password "
             f"(mqtt://{INGEST_USER}:<password>@<host>:1883)."
         )
+    alerts_password = _alerts_password(settings.delivery.mqtt_url)
     with transaction(settings) as session:
         files = mosquitto_files(
-            session, ingest_password=address.password, prefix=settings.mqtt.topic_prefix
+            session,
+            ingest_password=address.password,
+            prefix=settings.mqtt.topic_prefix,
+            alerts_password=alerts_password,
         )
     for path, text in ((passwd, files.password_file), (acl, files.acl_file)):
         # Rewritten in place, not replaced: docker-compose mounts each file by its inode.
         path.write_text(text)
         path.chmod(FILE_MODE)
-    devices = len(files.password_file.splitlines()) - 1
+    devices = len(files.password_file.splitlines()) - (2 if alerts_password else 1)
     console.print(
         f"wrote {passwd} and {acl}: the ingest and {devices} device(s). "
         "Reload Mosquitto to use them: docker compose kill -s HUP mqtt",

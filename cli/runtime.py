@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from alerts.scheduler import AlertScheduler
 from api.app import create_app
 from core.devices.credentials import verify_device
-from core.devices.topics import INGEST_USER
+from core.devices.topics import ALERTS_USER, INGEST_USER
 from core.kit.db import make_engine, make_session_factory
 from core.kit.health import HealthRegistry
 from core.kit.schema import ensure_schema_current, upgrade_to_head
@@ -31,6 +31,8 @@ class Runtime:
         self.broker: EmbeddedBroker | None = None
         self.ingest: MqttIngest | None = None
         self.scheduler: AlertScheduler | None = None
+        self.delivery = settings.delivery
+        """With the embedded broker, also the alerts user's sign-in to it, made at start-up."""
         self.app: FastAPI = create_app(
             settings=settings, session_factory=self.session_factory, health_registry=self.health
         )
@@ -77,6 +79,8 @@ class Runtime:
                     zone=self.settings.zone,
                     session_factory=self.session_factory,
                     health=self.health,
+                    delivery=self.delivery,
+                    topic_prefix=self.settings.mqtt.topic_prefix,
                 )
                 self.scheduler.start()
         except BaseException:
@@ -88,16 +92,21 @@ class Runtime:
         `dustwatch-ingest` (its client id too) with a password made for this run."""
         mqtt = self.settings.mqtt
         password = secrets.token_urlsafe(24)
+        alerts_password = secrets.token_urlsafe(24)
         broker = EmbeddedBroker(
             host=mqtt.embedded_host,
             port=mqtt.embedded_port,
             topic_prefix=mqtt.topic_prefix,
             ingest_password=password,
             check_device=self._check_device,
+            alerts_password=alerts_password,
         )
         broker.start()
         self.broker = broker
         host = f"[{mqtt.embedded_host}]" if ":" in mqtt.embedded_host else mqtt.embedded_host
+        if self.delivery.mqtt_url is None:  # alert messages go out on this broker too
+            alerts_url = f"mqttv311://{ALERTS_USER}:{alerts_password}@{host}:{mqtt.embedded_port}"
+            self.delivery = self.delivery.model_copy(update={"mqtt_url": alerts_url})
         url = f"mqttv311://{INGEST_USER}:{password}@{host}:{mqtt.embedded_port}"
         return mqtt.model_copy(update={"url": url, "client_id": INGEST_USER})
 

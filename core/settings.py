@@ -142,6 +142,53 @@ class StorageSettings(BaseModel):
 class SchedulerSettings(BaseModel):
     enabled: bool = True
     alert_check_seconds: int = Field(default=60, ge=1)
+    dispatch_seconds: int = Field(
+        default=5, ge=1, description="How often the outbox of alert messages is sent."
+    )
+
+
+class SmtpSettings(BaseModel):
+    """The mail server alert e-mails go through; unset host: e-mail messages wait unsent."""
+
+    host: str | None = None
+    port: int = Field(default=587, ge=1, le=65535)
+    user: str | None = None
+    password: str | None = None
+    sender: str = Field(
+        default="dustwatch@localhost", description="The From address of alert e-mails."
+    )
+    starttls: bool = True
+    timeout_seconds: float = Field(default=20, gt=0)
+
+
+class LineSettings(BaseModel):
+    """The LINE Messaging API: a channel access token of the unit's LINE Official Account."""
+
+    base_url: str = "https://api.line.me"
+    channel_access_token: str | None = None
+
+
+class DeliverySettings(BaseModel):
+    """Sending alert messages from the outbox: retries with exponential backoff, a lease."""
+
+    max_attempts: int = Field(default=8, ge=1)
+    first_retry_seconds: float = Field(default=30, gt=0)
+    max_retry_seconds: float = Field(default=3600, gt=0)
+    lease_seconds: float = Field(
+        default=120,
+        gt=0,
+        description="A sender that has not marked a message sent within this time is taken "
+        "to have died: the message is sent again, with the same id.",
+    )
+    batch_size: int = Field(default=50, ge=1)
+    http_timeout_seconds: float = Field(default=15, gt=0)
+    mqtt_url: str | None = Field(
+        default=None,
+        description="mqtt://dustwatch-alerts:<password>@host:1883: the broker that alert "
+        "messages are published on, as their own user; unset, MQTT messages wait unsent.",
+    )
+    smtp: SmtpSettings = SmtpSettings()
+    line: LineSettings = LineSettings()
 
 
 def whole_hour_zone(name: str) -> str:
@@ -186,6 +233,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     storage: StorageSettings = StorageSettings()
+    delivery: DeliverySettings = DeliverySettings()
 
     @field_validator("time_zone")
     @classmethod

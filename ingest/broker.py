@@ -33,7 +33,7 @@ from amqtt.mqtt.packet import CONNECT
 from amqtt.plugins.base import BaseAuthPlugin, BaseTopicPlugin
 from amqtt.session import Session
 
-from core.devices.topics import INGEST_USER, may_publish, may_subscribe
+from core.devices.topics import ALERTS_USER, INGEST_USER, may_publish, may_subscribe
 from core.kit.ports import ensure_port_free
 
 log = logging.getLogger(__name__)
@@ -71,11 +71,13 @@ class EmbeddedBroker:
         topic_prefix: str,
         ingest_password: str,
         check_device: DeviceCheck,
+        alerts_password: str | None = None,
     ) -> None:
         self.host = host
         self.port = port
         self._prefix = topic_prefix
         self._ingest_password = ingest_password
+        self._alerts_password = alerts_password
         self._check_device = check_device
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
@@ -146,6 +148,11 @@ class EmbeddedBroker:
             return IDENTIFIER_REJECTED
         if user == INGEST_USER:
             right = secrets.compare_digest(password.encode(), self._ingest_password.encode())
+        elif user == ALERTS_USER:
+            expected = self._alerts_password
+            right = expected is not None and secrets.compare_digest(
+                password.encode(), expected.encode()
+            )
         else:
             try:
                 right = await asyncio.to_thread(self._check_device, user, password)

@@ -167,6 +167,10 @@ class MqttIngest:
         return f"{self._settings.topic_prefix}/#"
 
     @property
+    def _alerts_head(self) -> str:
+        return f"{self._settings.topic_prefix}/alerts/"
+
+    @property
     def _status_head(self) -> str:
         return status_topic("", prefix=self._settings.topic_prefix)
 
@@ -270,7 +274,8 @@ class MqttIngest:
         if topic.startswith("$SYS/"):
             self._on_broker_figure(message)
             return
-        if topic.startswith(self._status_head):  # our own status messages: nothing to store
+        # Our own status and alert messages: nothing to store, nothing refused.
+        if topic.startswith((self._status_head, self._alerts_head)):
             if message.qos > 0:
                 self._client.ack(message.mid, message.qos)
             return

@@ -42,6 +42,7 @@ from core.indicators.averages import (
 )
 from core.kit.time import floor_hour
 from core.models import Alert, AlertKind, PendingEvaluation
+from core.outbox.service import enqueue_alert_opened
 from core.standards.parameters import BY_CODE, BY_ID, ParameterInfo, to_milli
 
 HOUR = timedelta(hours=1)
@@ -164,7 +165,7 @@ def _reconcile(
         if verdict.over_standard is not None and verdict.reported is not None:
             over = verdict.over_standard
         windows.append(_Window(end, over, verdict))
-    series = _Series(session, run, station_id, parameter, alerts, windows, last_end, now)
+    series = _Series(session, run, station_id, parameter, alerts, windows, last_end, now, zone)
     for alert in list(alerts):
         if any(_covers(alert, end) for end in touched):
             series.resolve_at_first_window_under(alert)
@@ -201,6 +202,7 @@ class _Series:
     windows: list[_Window]
     last_end: datetime
     now: datetime
+    zone: ZoneInfo
     changed: set[int] = field(default_factory=set)
 
     def resolve_at_first_window_under(self, alert: Alert) -> None:
@@ -288,6 +290,7 @@ class _Series:
         )
         self.session.add(alert)
         self.session.flush()
+        enqueue_alert_opened(self.session, alert, zone=self.zone)
         self.alerts.append(alert)
         self.alerts.sort(key=lambda a: (a.opened_at, a.id))
         self.run.opened.append(alert.id)

@@ -16,6 +16,7 @@ from core.access.scope import StationScope
 from core.alerts.schemas import AlertPublic
 from core.indicators.averages import Verdict, load_24h_verdicts
 from core.models import Alert, AlertKind, Station
+from core.outbox.service import enqueue_alert_opened
 from core.standards.parameters import BY_ID, from_milli, to_milli
 
 
@@ -48,7 +49,7 @@ def evaluate_24h_exceedances(session: Session, *, now: datetime, zone: ZoneInfo)
             continue
         average_milli = to_milli(verdict.reported)
         if verdict.over_standard and alert is None:
-            opened = _open_alert(session, key, verdict, average_milli, now)
+            opened = _open_alert(session, key, verdict, average_milli, now, zone)
             if opened is not None:
                 run.opened.append(opened.id)
         elif verdict.over_standard and alert is not None:
@@ -66,8 +67,14 @@ def evaluate_24h_exceedances(session: Session, *, now: datetime, zone: ZoneInfo)
 
 
 def _open_alert(
-    session: Session, key: tuple[int, int], verdict: Verdict, average_milli: int, now: datetime
+    session: Session,
+    key: tuple[int, int],
+    verdict: Verdict,
+    average_milli: int,
+    now: datetime,
+    zone: ZoneInfo,
 ) -> Alert | None:
+    """The alert and the messages that tell its subscribers, in one transaction."""
     assert verdict.standard is not None
     alert = Alert(
         station_id=key[0],
@@ -89,6 +96,7 @@ def _open_alert(
             session.flush()
     except IntegrityError:
         return None  # another replica opened it first; the unique index keeps one
+    enqueue_alert_opened(session, alert, zone=zone)
     return alert
 
 

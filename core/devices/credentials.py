@@ -25,7 +25,7 @@ from core.devices.mosquitto import (
     render_password_file,
 )
 from core.devices.schemas import MqttCredentialIssued, MqttCredentialPublic
-from core.devices.topics import INGEST_USER
+from core.devices.topics import ALERTS_USER, INGEST_USER
 from core.kit.errors import NotFound
 from core.models import MqttCredential, Station
 from core.stations.service import ensure_may_maintain, get_station
@@ -131,16 +131,22 @@ class MosquittoFiles:
     acl_file: str
 
 
-def mosquitto_files(session: Session, *, ingest_password: str, prefix: str) -> MosquittoFiles:
+def mosquitto_files(
+    session: Session, *, ingest_password: str, prefix: str, alerts_password: str | None = None
+) -> MosquittoFiles:
     """Mosquitto's `password_file` and `acl_file` for every station with a credential that
-    is not revoked, plus the ingest user with `ingest_password`."""
+    is not revoked, plus the ingest user with `ingest_password` and, when given, the user
+    that publishes alert messages with `alerts_password`."""
     rows = session.execute(
         select(Station.code, MqttCredential.password_hash)
         .join(MqttCredential, MqttCredential.station_id == Station.id)
         .where(MqttCredential.revoked_at.is_(None), Station.code != INGEST_USER)
         .order_by(Station.code)
     ).all()
-    entries = [(INGEST_USER, hash_password(ingest_password)), *((c, h) for c, h in rows)]
+    entries = [(INGEST_USER, hash_password(ingest_password))]
+    if alerts_password:
+        entries.append((ALERTS_USER, hash_password(alerts_password)))
+    entries += [(c, h) for c, h in rows]
     return MosquittoFiles(
         password_file=render_password_file(entries),
         acl_file=render_acl_file([code for code, _ in rows], prefix=prefix),

@@ -15,7 +15,7 @@ import hmac
 import os
 from collections.abc import Iterable
 
-from core.devices.topics import INGEST_USER
+from core.devices.topics import ALERTS_USER, INGEST_USER
 
 ITERATIONS = 101
 SALT_BYTES = 12
@@ -64,6 +64,10 @@ def render_acl_file(station_codes: Iterable[str], *, prefix: str) -> str:
         f"topic read {prefix}/#",
         f"topic write {prefix}/status/+",
         "topic read $SYS/broker/#",
+        "",
+        "# Alert messages go out on the alerts topics, published by their own user.",
+        f"user {ALERTS_USER}",
+        f"topic write {prefix}/alerts/#",
     ]
     for code in station_codes:
         lines += [

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from core.stations.schemas import INGEST_USER
+from core.stations.schemas import ALERTS_USER, INGEST_USER
 
-__all__ = ["INGEST_USER", "may_publish", "may_subscribe", "status_topic"]
+__all__ = ["ALERTS_USER", "INGEST_USER", "may_publish", "may_subscribe", "status_topic"]
 
 _STATION_LEVEL = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -33,10 +33,12 @@ def status_topic(code: str, *, prefix: str) -> str:
 
 def may_publish(user: str | None, topic: str, *, prefix: str) -> bool:
     """A station on its own readings topic (exact, case included); the ingest on a
-    station's status topic."""
+    station's status topic; the alerts user on the alerts topics."""
     if user == INGEST_USER:
         level = topic.removeprefix(_status(prefix))
         return topic.startswith(_status(prefix)) and bool(_STATION_LEVEL.match(level))
+    if user == ALERTS_USER:
+        return topic.startswith(f"{prefix}/alerts/") and not any(c in topic for c in "#+")
     if user is None or not _STATION_LEVEL.match(user):
         return False
     return topic == _readings(prefix) + user
@@ -50,6 +52,8 @@ def may_subscribe(user: str | None, topic_filter: str, *, prefix: str) -> bool:
     """
     if user == INGEST_USER:
         return topic_filter.startswith(f"{prefix}/")
+    if user == ALERTS_USER:
+        return False
     if user is None or not _STATION_LEVEL.match(user):
         return False
     return topic_filter == status_topic(user, prefix=prefix)

@@ -5,6 +5,15 @@ from core.models.account import AuthToken, Role, TokenKind, UserAccount
 from core.models.alert import Alert, AlertKind
 from core.models.api_key import ApiKey
 from core.models.audit import AuditEvent
+from core.models.delivery import (
+    Channel,
+    DeliveryAttempt,
+    Language,
+    OutboxMessage,
+    OutboxStatus,
+    Severity,
+    Subscription,
+)
 from core.models.factory_report import (
     FactoryReport,
     FactoryReportRow,
@@ -32,6 +41,13 @@ from core.models.reading import (
 from core.models.station import Station, StationKeeper, StationKind
 
 __all__ = [
+    "Channel",
+    "DeliveryAttempt",
+    "Language",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Severity",
+    "Subscription",
     "Alert",
     "AlertKind",
     "ApiKey",

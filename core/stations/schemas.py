@@ -12,6 +12,8 @@ from core.models import StationKind
 INGEST_USER = "dustwatch-ingest"
 """The MQTT user name of the ingest; devices sign in with their station code, so no
 station may have this code (in any case)."""
+ALERTS_USER = "dustwatch-alerts"
+"""The MQTT user name that publishes alert messages on `{prefix}/alerts/...`; reserved too."""
 
 
 class StationCreate(BaseModel):
@@ -38,8 +40,8 @@ class StationCreate(BaseModel):
     @field_validator("code")
     @classmethod
     def _not_the_ingest(cls, code: str) -> str:
-        if code.lower() == INGEST_USER:
-            raise ValueError(f"{INGEST_USER!r} is reserved for dustwatch's own MQTT ingest")
+        if code.lower() in (INGEST_USER, ALERTS_USER):
+            raise ValueError(f"{code.lower()!r} is reserved for dustwatch's own MQTT clients")
         return code
 
 

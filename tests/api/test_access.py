@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from api.auth import declares_access
 from api.routers.reports import storage_of
@@ -24,7 +24,9 @@ from core.accounts.schemas import ApiKeyCreate
 from core.alerts.service import evaluate_24h_exceedances
 from core.devices.credentials import issue_credential
 from core.factory_reports.service import Upload, upload_report
-from core.models import Role, StakeholderGroup, StationKind
+from core.models import Alert, Channel, Role, StakeholderGroup, StationKind
+from core.outbox.schemas import SubscriptionIn
+from core.outbox.subscriptions import create_subscription
 from core.readings.ingest import IncomingMessage, ingest_messages
 from core.reports.schemas import ObservationCreate
 from core.reports.service import report_observation
@@ -112,6 +114,21 @@ SEE_NOTES = frozenset({"volunteer", "official", *MANAGERS})
 OBSERVATION = {"kind": "visible_dust", "village": "Na Phra Lan", "note": "Dust over the road"}
 
 
+SUBSCRIPTION = {
+    "name": "District officials by e-mail",
+    "role": "official",
+    "channel": "email",
+    "areas": ["Na Phra Lan"],
+}
+
+SUBSCRIPTION_FORM = {
+    "name": "District officials on LINE",
+    "recipient": "role:official",
+    "channel": "line",
+    "address": "Cgroup0123",
+}
+
+
 REVIEW = {
     "station": "{v_kept}",
     "parameter": "pm10",
@@ -148,6 +165,13 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/alerts", ALL, sees="{v_kept}", name="shows a public station's alert"),
     Row("GET", "/alerts", SEE_A, sees="{f_a}", name="shows factory A's alert"),
     Row("GET", "/alerts", SEE_B, sees="{f_b}", name="shows factory B's alert"),
+    # Alert delivery: who receives what, and what each recipient was sent.
+    Row("GET", "/alerts/{public_id}/deliveries", MANAGERS),
+    Row("GET", "/alerts/{public_id}/deliveries", MANAGERS, sees="{f_a_alert_to}", name="A's"),
+    Row("GET", "/subscriptions", MANAGERS),
+    Row("POST", "/subscriptions", MANAGERS, body=SUBSCRIPTION),
+    Row("PUT", "/subscriptions/{subscription_id}", MANAGERS, body=SUBSCRIPTION),
+    Row("DELETE", "/subscriptions/{subscription_id}", MANAGERS),
     Row("GET", "/stations", ALL),
     Row("GET", "/stations", ALL, sees="{v_kept}", name="lists a public station"),
     Row("GET", "/stations", SEE_A, sees="{f_a}", name="lists factory A's station"),
@@ -279,6 +303,10 @@ TABLE: tuple[Row, ...] = (
     Row("POST", "/manage/stations/{code}/keys", MANAGERS, form={"name": "logger"}),
     Row("POST", "/manage/keys/{key_id}/revoke", MANAGERS),
     Row("GET", "/manage/audit", MANAGERS),
+    Row("GET", "/manage/subscriptions", MANAGERS),
+    Row("GET", "/manage/subscriptions", MANAGERS, sees="{f_a_alert_to}", name="shows one"),
+    Row("POST", "/manage/subscriptions", MANAGERS, form=SUBSCRIPTION_FORM),
+    Row("POST", "/manage/subscriptions/{subscription_id}/delete", MANAGERS),
     # A facility's compliance: its own operators, officials, the backbone and admins.
     Row("GET", "/facilities/{facility_id}/compliance", SEE_A),
     Row("GET", "/facilities/{facility_id}/compliance.csv", SEE_A),
@@ -455,7 +483,16 @@ def build_world(api: Api) -> World:
     f_b = make_station(s, code="f-b", organisation_id=factory_b.id, **private)
     keep(s, users["volunteer"], v_kept)
     now = datetime.now(UTC)
+    subscription = create_subscription(
+        s,
+        SubscriptionIn(
+            name="Officials", role=Role.OFFICIAL, channel=Channel.EMAIL, address="to@example.org"
+        ),
+        actor=system_principal("test"),
+        now=now,
+    )
     publish_a_day_over_the_limit(api, ["v-kept", "f-a", "f-b"], now)
+    f_a_alert = s.scalars(select(Alert).where(Alert.station_id == f_a.id)).one()
     ingest_messages(
         api.session,
         messages=[
@@ -503,6 +540,9 @@ def build_world(api: Api) -> World:
     world = World(
         values={
             "report_id": str(september.id),
+            "subscription_id": str(subscription.id),
+            "public_id": f_a_alert.public_id,
+            "f_a_alert_to": "to@example.org",
             "org_community": str(community.id),
             "org_a": str(factory_a.id),
             "v_kept": v_kept.code,

@@ -1,4 +1,5 @@
-"""Backbone staff and admins: organisations, users, stations with their keys, the audit log."""
+"""Backbone staff and admins: organisations, users, stations with their keys, who receives
+alert messages, the audit log."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import require_roles
-from api.web.forms import submit
+from api.web.forms import Outcome, submit
 from api.web.i18n import N_
 from api.web.rendering import Page, PageDep
 from api.web.routing import PageRoute
@@ -21,6 +22,12 @@ from core.kit.errors import Conflict, Forbidden, InvalidInput
 from core.models import Role, StakeholderGroup
 from core.organisations.schemas import OrganisationCreate
 from core.organisations.service import create_organisation, list_organisations
+from core.outbox.schemas import SubscriptionIn
+from core.outbox.subscriptions import (
+    create_subscription,
+    delete_subscription,
+    list_subscriptions,
+)
 from core.stations.service import list_stations
 
 router = APIRouter(prefix="/manage", route_class=PageRoute, include_in_schema=False)
@@ -106,6 +113,107 @@ def add_organisation(
     if outcome.result is None:
         return _organisations_page(page, values=shown, errors=outcome.errors)
     return _see_other(f"/manage/organisations?created={outcome.result.id}")
+
+
+# Subscriptions to alert messages
+
+CHANNEL_NAMES = {
+    "email": N_("E-mail"),
+    "webhook": N_("Webhook (SMS gateway, other systems)"),
+    "line": N_("LINE"),
+    "mqtt": N_("MQTT topic"),
+}
+SEVERITY_NAMES = {
+    "info": N_("Information"),
+    "warning": N_("Warning"),
+    "critical": N_("Critical"),
+}
+NO_USER = N_("Choose one of the options.")
+NEEDS_SECRET = N_("A webhook needs a secret of at least 16 characters.")
+NEEDS_ADDRESS = N_("This channel needs an address.")
+
+
+def _subscriptions_page(
+    page: Page, *, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None
+) -> HTMLResponse:
+    return page.render(
+        "manage/subscriptions.html",
+        {
+            "subscriptions": list_subscriptions(page.session),
+            "users": list_users(page.session, actor=page.principal),
+            "roles": list(Role),
+            "channel_names": CHANNEL_NAMES,
+            "severity_names": SEVERITY_NAMES,
+            "values": values or {},
+            "errors": errors or {},
+            "done": page.request.query_params.get("done"),
+        },
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT if errors else 200,
+    )
+
+
+@router.get("/subscriptions", response_class=HTMLResponse, dependencies=MANAGERS)
+def subscriptions(page: PageDep) -> HTMLResponse:
+    return _subscriptions_page(page)
+
+
+@router.post("/subscriptions", dependencies=MANAGERS)
+def add_subscription(
+    page: PageDep,
+    name: Annotated[str, Form()] = "",
+    recipient: Annotated[str, Form()] = "",
+    channel: Annotated[str, Form()] = "",
+    address: Annotated[str, Form()] = "",
+    secret: Annotated[str, Form()] = "",
+    areas: Annotated[str, Form()] = "",
+    min_severity: Annotated[str, Form()] = "warning",
+    language: Annotated[str, Form()] = "th",
+) -> Response:
+    """`recipient` is `role:<role>` or `user:<id>`; `areas` are separated by commas."""
+    kind, _, who = recipient.partition(":")
+    values = {
+        "name": name.strip(),
+        "role": who if kind == "role" else None,
+        "user_id": who if kind == "user" else None,
+        "channel": channel,
+        "address": address.strip() or None,
+        "secret": secret or None,
+        "areas": [a.strip() for a in areas.split(",") if a.strip()],
+        "min_severity": min_severity,
+        "language": language,
+    }
+    if channel == "webhook" and not secret:
+        outcome: Outcome[Any] = Outcome(errors={"secret": page.gettext(NEEDS_SECRET)})
+    elif channel not in ("", "email") and not address.strip():
+        outcome = Outcome(errors={"address": page.gettext(NEEDS_ADDRESS)})
+    else:
+        outcome = submit(
+            page,
+            SubscriptionIn,
+            values,
+            lambda data: create_subscription(
+                page.session, data, actor=page.principal, now=page.now
+            ),
+            refusals={InvalidInput: ("recipient", NO_USER)},
+        )
+    if outcome.result is None:
+        shown = {
+            "name": name,
+            "recipient": recipient,
+            "channel": channel,
+            "address": address,
+            "areas": areas,
+            "min_severity": min_severity,
+            "language": language,
+        }
+        return _subscriptions_page(page, values=shown, errors=outcome.errors)
+    return _see_other("/manage/subscriptions?done=created")
+
+
+@router.post("/subscriptions/{subscription_id}/delete", dependencies=MANAGERS)
+def remove_subscription(subscription_id: int, page: PageDep) -> Response:
+    delete_subscription(page.session, subscription_id, actor=page.principal)
+    return _see_other("/manage/subscriptions?done=deleted")
 
 
 # Users

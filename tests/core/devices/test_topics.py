@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.devices.topics import INGEST_USER, may_publish, may_subscribe
+from core.devices.topics import ALERTS_USER, INGEST_USER, may_publish, may_subscribe
 
 P = "dustwatch/v1"
 
@@ -61,3 +61,18 @@ def test_who_may_publish_where(user: str | None, topic: str, allowed: bool) -> N
 )
 def test_who_may_subscribe_to_what(user: str | None, topic_filter: str, allowed: bool) -> None:
     assert may_subscribe(user, topic_filter, prefix=P) is allowed
+
+
+@pytest.mark.parametrize(
+    ("topic", "allowed"),
+    [
+        (f"{P}/alerts/na-phra-lan", True),
+        (f"{P}/alerts/officials/line", True),
+        (f"{P}/readings/npl-v01", False),
+        (f"{P}/status/npl-v01", False),
+        ("other/v1/alerts/x", False),
+    ],
+)
+def test_the_alerts_user_publishes_on_the_alerts_topics_only(topic: str, allowed: bool) -> None:
+    assert may_publish(ALERTS_USER, topic, prefix=P) is allowed
+    assert may_subscribe(ALERTS_USER, topic, prefix=P) is False

@@ -1,0 +1,1 @@
+"""Sending the outbox: one small class per channel, and the dispatcher that drives them."""

@@ -1,0 +1,268 @@
+"""The outbox: messages stored in the transaction that decided to send them, claimed by a
+sender under a lease, sent, and marked sent in a commit of their own.
+
+A sender that dies between sending and marking leaves its message claimed; when the lease
+runs out another sender sends it again with the same `message_id`, which the recipient can
+deduplicate. Nothing is lost, and nothing arrives twice that cannot be told apart.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from core.kit.errors import NotFound
+from core.models import (
+    Alert,
+    Channel,
+    DeliveryAttempt,
+    Language,
+    OutboxMessage,
+    OutboxStatus,
+    Role,
+    Station,
+    Subscription,
+    UserAccount,
+)
+from core.outbox.messages import alert_opened_message, alert_severity
+from core.outbox.schemas import DeliveryAttemptPublic, DeliveryPublic
+
+ERROR_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff: `first_delay`, doubled after each failure up to `max_delay`;
+    after `max_attempts` the message is given up as failed."""
+
+    max_attempts: int = 8
+    first_delay: timedelta = timedelta(seconds=30)
+    max_delay: timedelta = timedelta(hours=1)
+    lease: timedelta = timedelta(seconds=60)
+
+    def delay(self, attempts: int) -> timedelta:
+        doublings = min(max(attempts - 1, 0), 30)
+        return min(self.first_delay * (1 << doublings), self.max_delay)
+
+
+def _recipients(session: Session, subscription: Subscription) -> list[str]:
+    """Where one subscription sends: its address, else (e-mail) the e-mail of each user."""
+    if subscription.address:
+        return [subscription.address]
+    if subscription.channel is not Channel.EMAIL:
+        return []
+    users = select(UserAccount.email).where(UserAccount.disabled.is_(False))
+    if subscription.user_id is not None:
+        users = users.where(UserAccount.id == subscription.user_id)
+    elif subscription.role is not None:
+        users = users.where(UserAccount.role == Role(subscription.role))
+    else:
+        return []
+    return sorted(set(session.scalars(users)))
+
+
+def enqueue_alert_opened(session: Session, alert: Alert, *, zone: ZoneInfo) -> list[OutboxMessage]:
+    """One message per matching subscription and recipient, in the caller's transaction: the
+    alert and its messages are committed together, or neither is."""
+    station = session.get(Station, alert.station_id)
+    assert station is not None
+    severity = alert_severity(alert)
+    messages = []
+    subscriptions = session.scalars(
+        select(Subscription).where(Subscription.enabled.is_(True)).order_by(Subscription.id)
+    )
+    for subscription in subscriptions:
+        if severity.rank < subscription.min_severity.rank:
+            continue
+        if subscription.areas and station.area not in subscription.areas:
+            continue
+        for address in _recipients(session, subscription):
+            message_id = str(uuid.uuid4())
+            text = alert_opened_message(
+                alert,
+                station,
+                language=Language(subscription.language),
+                zone=zone,
+                message_id=message_id,
+            )
+            message = OutboxMessage(
+                message_id=message_id,
+                alert_id=alert.id,
+                subscription_id=subscription.id,
+                channel=subscription.channel,
+                address=address,
+                language=subscription.language,
+                subject=text.subject,
+                body=text.body,
+                payload=text.payload,
+                status=OutboxStatus.PENDING,
+                attempts=0,
+                next_attempt_at=alert.detected_at or alert.opened_at,
+                created_at=alert.detected_at or alert.opened_at,
+            )
+            session.add(message)
+            messages.append(message)
+    session.flush()
+    return messages
+
+
+@dataclass(frozen=True)
+class ClaimedMessage:
+    """What a sender needs, read before the claim's commit so that sending needs no session."""
+
+    id: int
+    message_id: str
+    claim_token: str
+    channel: Channel
+    address: str
+    subject: str
+    body: str
+    payload: dict[str, object]
+    secret: str | None
+
+
+def claim_due(
+    session: Session,
+    *,
+    now: datetime,
+    policy: RetryPolicy,
+    channels: Collection[Channel],
+    limit: int = 50,
+) -> list[ClaimedMessage]:
+    """Take up to `limit` pending messages of `channels` (those the sender can send: the
+    others wait) that are due and not under another sender's lease.
+
+    Each is taken by a conditional UPDATE, so two senders never both hold one lease; the
+    caller commits before sending.
+    """
+    due = session.scalars(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.channel.in_(list(channels)),
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now),
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    ).all()
+    claimed = []
+    for message_id in due:
+        token = str(uuid.uuid4())
+        taken = session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.status == OutboxStatus.PENDING,
+                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now),
+            )
+            .values(claimed_until=now + policy.lease, claim_token=token)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            continue
+        message = session.get_one(OutboxMessage, message_id, populate_existing=True)
+        subscription = (
+            session.get(Subscription, message.subscription_id)
+            if message.subscription_id is not None
+            else None
+        )
+        claimed.append(
+            ClaimedMessage(
+                id=message.id,
+                message_id=message.message_id,
+                claim_token=token,
+                channel=Channel(message.channel),
+                address=message.address,
+                subject=message.subject,
+                body=message.body,
+                payload=dict(message.payload),
+                secret=subscription.secret if subscription is not None else None,
+            )
+        )
+    return claimed
+
+
+def record_attempt(
+    session: Session,
+    claimed: ClaimedMessage,
+    *,
+    started_at: datetime,
+    finished_at: datetime,
+    error: str | None,
+    policy: RetryPolicy,
+) -> OutboxMessage:
+    """One attempt's outcome: sent, or due again after the backoff, or given up for good."""
+    message = session.get_one(OutboxMessage, claimed.id, populate_existing=True)
+    session.add(
+        DeliveryAttempt(
+            outbox_message_id=message.id,
+            started_at=started_at,
+            finished_at=finished_at,
+            ok=error is None,
+            error=error[:ERROR_LENGTH] if error else None,
+        )
+    )
+    message.attempts += 1
+    message.claimed_until = None
+    message.claim_token = None
+    if error is None:
+        message.status = OutboxStatus.SENT
+        message.sent_at = message.sent_at or finished_at
+        message.last_error = None
+    elif message.status is OutboxStatus.SENT:
+        pass  # a resend after a lost mark failed; the first send stands
+    elif message.attempts >= policy.max_attempts:
+        message.status = OutboxStatus.FAILED
+        message.last_error = error[:ERROR_LENGTH]
+    else:
+        message.next_attempt_at = finished_at + policy.delay(message.attempts)
+        message.last_error = error[:ERROR_LENGTH]
+    session.flush()
+    return message
+
+
+def list_deliveries(session: Session, alert_public_id: str) -> list[DeliveryPublic]:
+    """Every message of an alert, with each attempt to send it: who got it, and when."""
+    alert = session.scalar(select(Alert).where(Alert.public_id == alert_public_id))
+    if alert is None:
+        raise NotFound(f"no alert {alert_public_id!r}")
+    messages = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.alert_id == alert.id).order_by(OutboxMessage.id)
+    ).all()
+    attempts: dict[int, list[DeliveryAttemptPublic]] = {m.id: [] for m in messages}
+    for attempt in session.scalars(
+        select(DeliveryAttempt)
+        .where(DeliveryAttempt.outbox_message_id.in_(list(attempts)))
+        .order_by(DeliveryAttempt.id)
+    ):
+        attempts[attempt.outbox_message_id].append(
+            DeliveryAttemptPublic(
+                started_at=attempt.started_at,
+                finished_at=attempt.finished_at,
+                ok=attempt.ok,
+                error=attempt.error,
+            )
+        )
+    return [
+        DeliveryPublic(
+            message_id=m.message_id,
+            subscription_id=m.subscription_id,
+            channel=m.channel.value,
+            address=m.address,
+            language=m.language.value,
+            status=m.status.value,
+            attempts=attempts[m.id],
+            created_at=m.created_at,
+            next_attempt_at=m.next_attempt_at if m.status is OutboxStatus.PENDING else None,
+            sent_at=m.sent_at,
+            last_error=m.last_error,
+        )
+        for m in messages
+    ]
