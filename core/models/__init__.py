@@ -2,7 +2,7 @@
 migrations are checked against. Importing this package registers every table."""
 
 from core.models.account import AuthToken, Role, TokenKind, UserAccount
-from core.models.alert import Alert, AlertKind
+from core.models.alert import Alert, AlertKind, AlertResponse
 from core.models.api_key import ApiKey
 from core.models.audit import AuditEvent
 from core.models.factory_report import (
@@ -34,6 +34,7 @@ from core.models.station import Station, StationKeeper, StationKind
 __all__ = [
     "Alert",
     "AlertKind",
+    "AlertResponse",
     "ApiKey",
     "AuditEvent",
     "AuthToken",
