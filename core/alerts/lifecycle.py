@@ -50,7 +50,8 @@ def _find(session: Session, *, public_id: str, principal: Principal) -> tuple[Al
     ).first()
     if row is None:
         raise NotFound(f"no alert {public_id}")
-    return row.tuple()
+    alert, station = row
+    return alert, station
 
 
 def _may_act(principal: Principal, station: Station) -> bool:
