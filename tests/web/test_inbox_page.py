@@ -16,6 +16,7 @@ def test_an_official_acknowledges_and_answers_an_alert_from_a_phone(page: Page) 
 
     alert = page.get_by_role("article").filter(has_text="Mill A gate")
     expect(alert).to_contain_text("สูง: 1.5 เท่าของค่ามาตรฐาน")  # 200 over a limit of 120
+    page.wait_for_function("() => window.dustwatch !== undefined")
     page.evaluate("() => window.dustwatch.ready")
     expect(alert.get_by_role("figure")).to_contain_text("PM10 (ฝุ่นละออง) ค่าเฉลี่ยรายชั่วโมง")
 
