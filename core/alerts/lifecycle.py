@@ -75,6 +75,7 @@ def _require_act(principal: Principal, station: Station) -> None:
 
 
 def get_alert(session: Session, *, public_id: str, principal: Principal) -> AlertDetail:
+    """Names, notes and responses only for the people who may act on it."""
     alert, station = _find(session, public_id=public_id, principal=principal)
     return _detail(session, alert, station, principal)
 
@@ -247,7 +248,12 @@ def _detail(session: Session, alert: Alert, station: Station, principal: Princip
         )
     history.sort(key=lambda e: e.at)
     base = alert_out(alert, station)
-    return AlertDetail(
+    concerned = _may_act(principal, station)
+    if not concerned:
+        # The public and others see what happened and when, not who wrote what.
+        history = [e.model_copy(update={"by": None, "text": None}) for e in history]
+        responses = []
+    detail = AlertDetail(
         **base.model_dump(),
         acknowledged_by=alert.acknowledged_by_label,
         acknowledgement_note=alert.acknowledgement_note,
@@ -263,6 +269,10 @@ def _detail(session: Session, alert: Alert, station: Station, principal: Princip
             AlertResponsePublic(at=r.at, by=r.actor_label, action=r.action) for r in responses
         ],
         history=history,
-        may_act=alert.resolved_at is None and _may_act(principal, station),
+        may_act=alert.resolved_at is None and concerned,
         may_resolve=alert.resolved_at is None and principal.has_role(*RESOLVERS),
     )
+    if not concerned:
+        detail.acknowledged_by = detail.acknowledgement_note = None
+        detail.resolved_by = detail.resolution_reason = None
+    return detail

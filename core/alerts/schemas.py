@@ -74,6 +74,10 @@ class AlertEvent(BaseModel):
 
 
 class AlertDetail(AlertPublic):
+    """Who acted, their notes, responses and reasons are shown to the people who may act on
+    the alert (officials, the backbone, the facility's operators); others see the steps and
+    their times only."""
+
     acknowledged_by: str | None
     acknowledgement_note: str | None
     resolution: Literal["automatic", "by_hand"] | None

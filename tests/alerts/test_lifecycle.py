@@ -111,6 +111,24 @@ def test_acknowledge_respond_and_resolve_by_hand_with_the_history(world: World) 
     assert audited == ["alert.acknowledge", "alert.respond", "alert.respond", "alert.resolve"]
 
 
+def test_the_public_sees_the_steps_not_who_wrote_what(world: World) -> None:
+    village = f"/alerts/{world.public_alert}"
+    post(world, "official", f"{village}/acknowledge", {"note": "Call Khun Somchai 081"})
+    post(world, "official", f"{village}/responses", {"action": "Truck sent"})
+    seen = world.api.client.get(village).json()
+    assert [(e["kind"], e["by"], e["text"]) for e in seen["history"][1:]] == [
+        ("acknowledged", None, None),
+        ("response", None, None),
+    ]
+    assert (seen["acknowledged_by"], seen["acknowledgement_note"], seen["responses"]) == (
+        None,
+        None,
+        [],
+    )
+    staff = world.api.client.get(village, headers=world.headers["official"]).json()
+    assert staff["acknowledgement_note"] == "Call Khun Somchai 081"
+
+
 def test_only_the_people_it_concerns_act_on_an_alert(world: World) -> None:
     factory = f"/alerts/{world.factory_alert}"
     village = f"/alerts/{world.public_alert}"
