@@ -13,10 +13,11 @@ from sqlalchemy import Engine, select
 
 from core.alerts.service import evaluate_24h_exceedances
 from core.models import Alert, AuditEvent, Role, StakeholderGroup, StationKind
-from core.settings import AlertSettings, Settings, default_zone
+from core.settings import AlertSettings, AuthSettings, Settings, default_zone
 from tests.alerts.test_exceedance_alerts import T0, publish_hours
 from tests.api.conftest import Api, make_api
 from tests.factories import make_organisation, make_station, make_user
+from tests.web.test_pages import sign_in
 
 OPENED = T0 + timedelta(hours=24, minutes=5)
 
@@ -64,7 +65,10 @@ def world(engine: Engine) -> Iterator[World]:
 
 @pytest.fixture
 def strict_world(engine: Engine) -> Iterator[World]:
-    settings = Settings(alerts=AlertSettings(require_response_to_resolve=True))
+    settings = Settings(
+        alerts=AlertSettings(require_response_to_resolve=True),
+        auth=AuthSettings(secure_cookies=False),
+    )
     for api in make_api(engine, settings):
         yield build(api)
 
@@ -178,3 +182,23 @@ def test_resolved_automatically_with_the_average_that_shows_it(world: World) -> 
         "average": "105",
         "limit": "120",
     }
+
+
+def test_the_inbox_refuses_to_close_without_a_response_and_says_why(strict_world: World) -> None:
+    client = strict_world.api.client
+    csrf = sign_in(strict_world.api, Role.OFFICIAL)
+    alert = strict_world.public_alert
+    assert f'id="alert-{alert}"' in client.get("/inbox").text
+
+    refused = client.post(f"/inbox/{alert}/resolve", data={"reason": "Rain", "csrf_token": csrf})
+    assert refused.status_code == 409
+    assert "กรุณาบันทึกการดำเนินการก่อน" in refused.text
+
+    answered = client.post(
+        f"/inbox/{alert}/responses", data={"action": "Road watered", "csrf_token": csrf}
+    )
+    assert answered.status_code == 200  # the inbox again, after the redirect
+    assert "Road watered" in answered.text
+    closed = client.post(f"/inbox/{alert}/resolve", data={"reason": "Rain", "csrf_token": csrf})
+    assert closed.status_code == 200
+    assert f'id="alert-{alert}"' not in closed.text
