@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.delivery.channels import senders
 from alerts.delivery.dispatcher import dispatch_outbox, retry_policy
 from core.alerts.late import evaluate_late_readings
-from core.alerts.service import AlertRun, evaluate_24h_exceedances
+from core.alerts.service import AlertRun, Hysteresis, evaluate_24h_exceedances
 from core.kit.health import HealthRegistry
 from core.kit.jobs import try_job_lock
 from core.settings import DeliverySettings, SchedulerSettings
@@ -21,7 +21,11 @@ log = logging.getLogger(__name__)
 
 
 def check_exceedances(
-    session_factory: sessionmaker[Session], *, zone: ZoneInfo, now: datetime | None = None
+    session_factory: sessionmaker[Session],
+    *,
+    zone: ZoneInfo,
+    now: datetime | None = None,
+    hysteresis: Hysteresis | None = None,
 ) -> AlertRun | None:
     """One run of the 24-hour exceedance check; None when another replica holds the lock.
 
@@ -33,7 +37,7 @@ def check_exceedances(
         if not try_job_lock(session, name="alerts.check_exceedances"):
             return None
         late = evaluate_late_readings(session, now=moment, zone=zone)
-        run = evaluate_24h_exceedances(session, now=moment, zone=zone)
+        run = evaluate_24h_exceedances(session, now=moment, zone=zone, hysteresis=hysteresis)
     if late.opened or late.resolved or late.updated:
         log.info(
             "alerts from late readings (%d hours judged again): opened %s, resolved %s, changed %s",
@@ -62,11 +66,13 @@ class AlertScheduler:
         health: HealthRegistry,
         delivery: DeliverySettings | None = None,
         topic_prefix: str = "dustwatch/v1",
+        hysteresis: Hysteresis | None = None,
     ) -> None:
         self._settings = settings
         self._delivery = delivery or DeliverySettings()
         self._senders = senders(self._delivery, topic_prefix=topic_prefix)
         self._policy = retry_policy(self._delivery)
+        self._hysteresis = hysteresis
         self._zone = zone
         self._session_factory = session_factory
         self._health = health
@@ -99,7 +105,9 @@ class AlertScheduler:
 
     def _run_check(self) -> None:
         try:
-            run = check_exceedances(self._session_factory, zone=self._zone)
+            run = check_exceedances(
+                self._session_factory, zone=self._zone, hysteresis=self._hysteresis
+            )
         except Exception:
             log.exception("the exceedance check failed; it runs again at the next interval")
             self._health.beat("scheduler", last_run_ok=False)

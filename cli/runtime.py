@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from alerts.scheduler import AlertScheduler
 from api.app import create_app
+from core.alerts.service import Hysteresis
 from core.devices.credentials import verify_device
 from core.devices.topics import ALERTS_USER, INGEST_USER
 from core.kit.db import make_engine, make_session_factory
@@ -81,6 +82,10 @@ class Runtime:
                     health=self.health,
                     delivery=self.delivery,
                     topic_prefix=self.settings.mqtt.topic_prefix,
+                    hysteresis=Hysteresis(
+                        clear_evaluations=self.settings.alerts.clear_evaluations,
+                        clear_margin=self.settings.alerts.clear_margin,
+                    ),
                 )
                 self.scheduler.start()
         except BaseException:

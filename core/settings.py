@@ -191,6 +191,26 @@ class DeliverySettings(BaseModel):
     line: LineSettings = LineSettings()
 
 
+class AlertSettings(BaseModel):
+    clear_evaluations: int = Field(
+        default=3,
+        ge=1,
+        description="An open alert resolves itself once its 24-hour average has been under the "
+        "limit for this many evaluations in a row, so a value flapping around the limit opens "
+        "one alert, not a storm.",
+    )
+    clear_margin: float = Field(
+        default=0.1,
+        ge=0,
+        lt=1,
+        description="Or at once, when the average falls under limit × (1 − margin).",
+    )
+    require_response_to_resolve: bool = Field(
+        default=False,
+        description="Refuse to resolve an alert by hand until someone has recorded a response.",
+    )
+
+
 def whole_hour_zone(name: str) -> str:
     """An IANA time zone whose offsets from UTC are whole hours, so that a local day is a
     run of UTC clock hours and daily figures can be built from hourly ones."""
@@ -232,6 +252,7 @@ class Settings(BaseSettings):
     api: ApiSettings = ApiSettings()
     auth: AuthSettings = AuthSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
+    alerts: AlertSettings = AlertSettings()
     storage: StorageSettings = StorageSettings()
     delivery: DeliverySettings = DeliverySettings()
 

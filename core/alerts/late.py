@@ -45,6 +45,8 @@ from core.models import Alert, AlertKind, PendingEvaluation
 from core.outbox.service import enqueue_alert_opened
 from core.standards.parameters import BY_CODE, BY_ID, ParameterInfo, to_milli
 
+BY_HAND = "by_hand"
+"""Resolved by a person (core/alerts/lifecycle.py): late readings leave it closed."""
 HOUR = timedelta(hours=1)
 JUDGED_PARAMETER_IDS = frozenset(BY_CODE[code].id for code in STANDARD_PARAMETERS)
 
@@ -238,16 +240,23 @@ class _Series:
             self._changed(alert)
         if later:
             # Alerts already apart for one condition stay apart; the first one reaches the next.
-            if alert.resolved_at is None or alert.resolved_at < later[0].opened_at:
+            if alert.resolution != BY_HAND and (
+                alert.resolved_at is None or alert.resolved_at < later[0].opened_at
+            ):
                 alert.resolved_at = later[0].opened_at
+                alert.resolution = alert.resolution or "automatic"
                 self._changed(alert)
         elif cleared is not None:
             if alert.resolved_at is None or _end(alert) != cleared.end:
                 self._resolve(alert, cleared)
-        elif alert.resolved_at is not None and not any(
-            a.resolved_at is None for a in self.alerts if a is not alert
+        elif (
+            alert.resolved_at is not None
+            and alert.resolution != BY_HAND
+            and not any(a.resolved_at is None for a in self.alerts if a is not alert)
         ):
             alert.resolved_at = None  # still over at the last ended window: the live check follows
+            alert.resolution = None
+            alert.resolved_average_milli = None
             self._changed(alert)
         self.session.flush()
 
@@ -259,9 +268,13 @@ class _Series:
         self.changed.add(alert.id)
 
     def _resolve(self, alert: Alert, window: _Window) -> None:
+        if alert.resolution == BY_HAND:
+            return  # a person closed it, with a reason: late readings do not move that
         alert.resolved_at = window.end
+        alert.resolution = "automatic"
         if (average := window.average_milli) is not None:
             alert.latest_average_milli = average
+            alert.resolved_average_milli = average
         self._changed(alert)
         self.run.resolved.append(alert.id)
 
@@ -287,6 +300,8 @@ class _Series:
             detected_at=self.now,
             arrived_late=True,
             resolved_at=cleared.end if cleared is not None else None,
+            resolution="automatic" if cleared is not None else None,
+            resolved_average_milli=latest,
         )
         self.session.add(alert)
         self.session.flush()

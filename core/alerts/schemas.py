@@ -7,6 +7,18 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+Severity = Literal["moderate", "high", "very_high"]
+SEVERITY_RANK: dict[str, int] = {"moderate": 1, "high": 2, "very_high": 3}
+
+
+def severity_of(*, peak_milli: int, limit_milli: int) -> Severity:
+    """From how far the highest 24-hour average went over the limit: 1.5× and 2× the limit."""
+    if peak_milli >= 2 * limit_milli:
+        return "very_high"
+    if 2 * peak_milli >= 3 * limit_milli:
+        return "high"
+    return "moderate"
+
 
 class AlertPublic(BaseModel):
     id: str = Field(
@@ -35,3 +47,56 @@ class AlertPublic(BaseModel):
         description="Opened for the past from readings sent after their time (a device's "
         "backlog); opened_at is the end of the first 24-hour window over the standard."
     )
+    severity: Severity = Field(
+        description="How far the highest 24-hour average went over the limit: moderate, high "
+        "(1.5× the limit) or very_high (2×)."
+    )
+    acknowledged_at: datetime | None = None
+
+
+class AlertResponsePublic(BaseModel):
+    at: datetime
+    by: str
+    action: str
+
+
+class AlertEvent(BaseModel):
+    """One step of an alert's history, oldest first."""
+
+    kind: Literal["opened", "acknowledged", "response", "resolved"]
+    at: datetime
+    by: str | None = Field(description="Who; None for what dustwatch did by itself.")
+    text: str | None = Field(description="The note, the action taken or the reason.")
+    average: float | None = Field(
+        default=None,
+        description="The 24-hour average that opened it or that showed it had cleared.",
+    )
+
+
+class AlertDetail(AlertPublic):
+    """Who acted, their notes, responses and reasons are shown to the people who may act on
+    the alert (officials, the backbone, the facility's operators); others see the steps and
+    their times only."""
+
+    acknowledged_by: str | None
+    acknowledgement_note: str | None
+    resolution: Literal["automatic", "by_hand"] | None
+    resolved_by: str | None
+    resolution_reason: str | None
+    resolved_average: float | None
+    responses: list[AlertResponsePublic]
+    history: list[AlertEvent]
+    may_act: bool = Field(description="The caller may acknowledge it and record responses.")
+    may_resolve: bool = Field(description="The caller may resolve it by hand.")
+
+
+class AcknowledgeIn(BaseModel):
+    note: str = Field(default="", max_length=2000)
+
+
+class ResponseIn(BaseModel):
+    action: str = Field(min_length=1, max_length=2000)
+
+
+class ResolveIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)

@@ -12,8 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.access.principal import system_principal
 from core.access.scope import StationScope
-from core.alerts.schemas import AlertPublic
+from core.alerts.schemas import AlertPublic, severity_of
+from core.audit import record_change
 from core.indicators.averages import Verdict, load_24h_verdicts
 from core.models import Alert, AlertKind, Station
 from core.outbox.service import enqueue_alert_opened
@@ -29,12 +31,31 @@ class AlertRun:
     """Hours touched by late readings taken from `pending_evaluation` by this run."""
 
 
-def evaluate_24h_exceedances(session: Session, *, now: datetime, zone: ZoneInfo) -> AlertRun:
+@dataclass(frozen=True)
+class Hysteresis:
+    """When an open alert counts as cleared: so that a value flapping around the limit keeps
+    one alert open instead of opening and resolving one every hour."""
+
+    clear_evaluations: int = 3
+    """Evaluations in a row with the average under the limit."""
+    clear_margin: float = 0.1
+    """Or at once, under limit × (1 − margin)."""
+
+    def cleared(self, *, average_milli: int, limit_milli: int, streak: int) -> bool:
+        well_under = average_milli < limit_milli * (1 - self.clear_margin)
+        return well_under or streak >= self.clear_evaluations
+
+
+def evaluate_24h_exceedances(
+    session: Session, *, now: datetime, zone: ZoneInfo, hysteresis: Hysteresis | None = None
+) -> AlertRun:
     """Open, update or resolve one alert per station and parameter over its 24-hour standard.
 
     Idempotent: running it again for the same `now` changes nothing. An average that is not
-    valid (fewer than 18 hours of data) neither opens nor resolves an alert. Flushes only.
+    valid (fewer than 18 hours of data) neither opens nor resolves an alert. An open alert
+    resolves once `hysteresis` says the average has cleared. Flushes only.
     """
+    hysteresis = hysteresis or Hysteresis()
     run = AlertRun()
     verdicts = load_24h_verdicts(session, at=now, zone=zone)
     open_alerts = {
@@ -56,14 +77,51 @@ def evaluate_24h_exceedances(session: Session, *, now: datetime, zone: ZoneInfo)
             alert.latest_average_milli = average_milli
             alert.peak_average_milli = max(alert.peak_average_milli, average_milli)
             alert.updated_at = now
+            alert.clear_streak = 0
             run.updated.append(alert.id)
         elif alert is not None:
+            if alert.updated_at == now:
+                continue  # already judged at this moment: idempotent
             alert.latest_average_milli = average_milli
             alert.updated_at = now
-            alert.resolved_at = now
-            run.resolved.append(alert.id)
+            alert.clear_streak += 1
+            if hysteresis.cleared(
+                average_milli=average_milli,
+                limit_milli=alert.limit_milli,
+                streak=alert.clear_streak,
+            ):
+                resolve_automatically(session, alert, average_milli=average_milli, now=now)
+                run.resolved.append(alert.id)
+            else:
+                run.updated.append(alert.id)
     session.flush()
     return run
+
+
+AUTOMATIC = system_principal("dustwatch alert check")
+
+
+def resolve_automatically(
+    session: Session, alert: Alert, *, average_milli: int, now: datetime
+) -> None:
+    """The condition cleared: say so, with the average that shows it, in the audit log too."""
+    alert.resolved_at = now
+    alert.resolution = "automatic"
+    alert.resolved_average_milli = average_milli
+    record_change(
+        session,
+        actor=AUTOMATIC,
+        action="alert.resolve",
+        entity="alert",
+        entity_id=alert.public_id,
+        before={"status": "open"},
+        after={
+            "status": "resolved",
+            "resolution": "automatic",
+            "average": str(from_milli(average_milli)),
+            "limit": str(from_milli(alert.limit_milli)),
+        },
+    )
 
 
 def _open_alert(
@@ -118,10 +176,10 @@ def list_alerts(
     if areas is not None:
         query = query.where(Station.area.in_(list(areas)))
     query = query.order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(limit)
-    return [_alert_out(alert, station) for alert, station in session.execute(query)]
+    return [alert_out(alert, station) for alert, station in session.execute(query)]
 
 
-def _alert_out(alert: Alert, station: Station) -> AlertPublic:
+def alert_out(alert: Alert, station: Station) -> AlertPublic:
     parameter = BY_ID[alert.parameter_id]
     return AlertPublic(
         id=alert.public_id,
@@ -142,4 +200,6 @@ def _alert_out(alert: Alert, station: Station) -> AlertPublic:
         resolved_at=alert.resolved_at,
         detected_at=alert.detected_at,
         arrived_late=alert.arrived_late,
+        severity=severity_of(peak_milli=alert.peak_average_milli, limit_milli=alert.limit_milli),
+        acknowledged_at=alert.acknowledged_at,
     )

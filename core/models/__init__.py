@@ -2,7 +2,7 @@
 migrations are checked against. Importing this package registers every table."""
 
 from core.models.account import AuthToken, Role, TokenKind, UserAccount
-from core.models.alert import Alert, AlertKind
+from core.models.alert import Alert, AlertKind, AlertResponse
 from core.models.api_key import ApiKey
 from core.models.audit import AuditEvent
 from core.models.delivery import (
@@ -50,6 +50,7 @@ __all__ = [
     "Subscription",
     "Alert",
     "AlertKind",
+    "AlertResponse",
     "ApiKey",
     "AuditEvent",
     "AuthToken",

@@ -66,6 +66,19 @@ class Alert(Base):
     """When dustwatch learnt of the breach; later than `opened_at` when readings came late."""
     arrived_late: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     """Its start was found in readings that arrived after their hour: opened for the past."""
+    clear_streak: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    """Consecutive evaluations with the average under the limit while still open: hysteresis."""
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by_label: Mapped[str | None] = mapped_column(String(400))
+    acknowledged_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    acknowledgement_note: Mapped[str | None] = mapped_column(String(2000))
+    resolution: Mapped[str | None] = mapped_column(String(16))
+    """"automatic" (the condition cleared) or "by_hand"; None while open."""
+    resolved_by_label: Mapped[str | None] = mapped_column(String(400))
+    resolved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    resolution_reason: Mapped[str | None] = mapped_column(String(2000))
+    resolved_average_milli: Mapped[int | None] = mapped_column(Integer)
+    """The 24-hour average that showed the condition had cleared (automatic resolution)."""
 
     __table_args__ = (
         Index(
@@ -79,3 +92,16 @@ class Alert(Base):
         ),
         Index("ix_alert_opened_at", "opened_at"),
     )
+
+
+class AlertResponse(Base):
+    """One thing someone did about an alert ("water truck sent to road 3"): appended, kept."""
+
+    __tablename__ = "alert_response"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_label: Mapped[str] = mapped_column(String(400))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    action: Mapped[str] = mapped_column(String(2000))

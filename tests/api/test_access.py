@@ -15,6 +15,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from api.auth import declares_access
 from api.routers.reports import storage_of
@@ -106,6 +107,8 @@ def factory_report(month: int) -> bytes:
 UPLOADERS = frozenset({"operator_a", *MANAGERS})
 REPORT_FILE = {"file": ("report.csv", factory_report(10), "text/csv")}
 SCHEDULE = {"frequency": "monthly", "due_days": 15, "first_period_start": "2026-01-01"}
+RESOLVERS = frozenset({"official", *MANAGERS})
+"""Who acts on any alert and closes alerts by hand; operators act on their facility's only."""
 SEE_FACILITIES = frozenset({"operator_a", "operator_b", "official", "backbone", "admin"})
 
 REPORTERS = frozenset({"volunteer", *MANAGERS})
@@ -172,6 +175,19 @@ TABLE: tuple[Row, ...] = (
     Row("POST", "/subscriptions", MANAGERS, body=SUBSCRIPTION),
     Row("PUT", "/subscriptions/{subscription_id}", MANAGERS, body=SUBSCRIPTION),
     Row("DELETE", "/subscriptions/{subscription_id}", MANAGERS),
+    Row("GET", "/alerts/{public_id}", ALL, name="public station"),
+    Row("GET", "/alerts/{public_id}", SEE_A, name="factory A"),
+    Row("POST", "/alerts/{public_id}/acknowledge", RESOLVERS, {"note": "seen"}, name="public"),
+    Row("POST", "/alerts/{public_id}/acknowledge", SEE_A, {"note": "seen"}, name="factory A"),
+    Row("POST", "/alerts/{public_id}/responses", RESOLVERS, {"action": "truck"}, name="public"),
+    Row("POST", "/alerts/{public_id}/responses", SEE_A, {"action": "truck"}, name="factory A"),
+    Row("POST", "/alerts/{public_id}/resolve", RESOLVERS, {"reason": "rain"}, name="public"),
+    Row("POST", "/alerts/{public_id}/resolve", RESOLVERS, {"reason": "rain"}, name="factory A"),
+    Row("GET", "/inbox", RESOLVERS),
+    Row("GET", "/inbox", RESOLVERS, sees="{f_a}", name="shows factory A's alert"),
+    Row("POST", "/inbox/{public_id}/acknowledge", RESOLVERS, form={"note": "seen"}),
+    Row("POST", "/inbox/{public_id}/responses", RESOLVERS, form={"action": "truck"}),
+    Row("POST", "/inbox/{public_id}/resolve", RESOLVERS, form={"reason": "rain"}),
     Row("GET", "/stations", ALL),
     Row("GET", "/stations", ALL, sees="{v_kept}", name="lists a public station"),
     Row("GET", "/stations", SEE_A, sees="{f_a}", name="lists factory A's station"),
@@ -368,6 +384,17 @@ CONCRETE = {
     "GET /indicators counts a public station": f"/indicators?{PERIOD}",
     "GET /indicators counts factory A's station": f"/indicators?{PERIOD}",
     "GET /indicators factory A": f"/indicators?{PERIOD}&station={{f_a}}",
+    "GET /alerts/{public_id} public station": "/alerts/{alert_v_kept}",
+    "GET /alerts/{public_id} factory A": "/alerts/{alert_f_a}",
+    "POST /alerts/{public_id}/acknowledge public": "/alerts/{alert_v_kept}/acknowledge",
+    "POST /alerts/{public_id}/acknowledge factory A": "/alerts/{alert_f_a}/acknowledge",
+    "POST /alerts/{public_id}/responses public": "/alerts/{alert_v_kept}/responses",
+    "POST /alerts/{public_id}/responses factory A": "/alerts/{alert_f_a}/responses",
+    "POST /alerts/{public_id}/resolve public": "/alerts/{alert_v_kept}/resolve",
+    "POST /alerts/{public_id}/resolve factory A": "/alerts/{alert_f_a}/resolve",
+    "POST /inbox/{public_id}/acknowledge": "/inbox/{alert_f_a}/acknowledge",
+    "POST /inbox/{public_id}/responses": "/inbox/{alert_f_a}/responses",
+    "POST /inbox/{public_id}/resolve": "/inbox/{alert_f_a}/resolve",
     "GET /stations/{code} public": "/stations/{v_kept}",
     "GET /stations/{code} factory A": "/stations/{f_a}",
     "GET /stations/{code} factory B": "/stations/{f_b}",
@@ -456,6 +483,10 @@ def publish_a_day_over_the_limit(api: Api, codes: list[str], now: datetime) -> N
         zone=default_zone(),
     )
     evaluate_24h_exceedances(api.session, now=now, zone=default_zone())
+
+
+def alert_of(session: Session, station_id: int) -> str:
+    return session.scalars(select(Alert.public_id).where(Alert.station_id == station_id)).one()
 
 
 def build_world(api: Api) -> World:
@@ -566,6 +597,8 @@ def build_world(api: Api) -> World:
             "observation_note": "Grey cloud at 7",
             "observation_village": v_kept.area,
             "f_a_refused": "f-a-refused",
+            "alert_v_kept": alert_of(s, v_kept.id),
+            "alert_f_a": alert_of(s, f_a.id),
             "v_kept_refused": "v-kept-refused",
             "nowhere_refused": "nowhere-refused",
         }
