@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -53,6 +54,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, insert, make_url, select, text
 from sqlalchemy.orm import Session
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.ingest_throughput import bench_stations  # noqa: E402
 from core.access.scope import StationScope
 from core.indicators.service import compute_indicators
 from core.kit.db import make_engine
@@ -61,11 +65,7 @@ from core.kit.schema import upgrade_to_head
 from core.models import (
     DailyAggregate,
     HourlyAggregate,
-    Organisation,
     Reading,
-    StakeholderGroup,
-    Station,
-    StationKind,
 )
 from core.readings.rollups import record_rollup_zone
 from core.settings import default_zone
@@ -151,31 +151,9 @@ def load(url: str, stations: int) -> tuple[Engine, list[int], dict[int, str]]:
     upgrade_to_head(url)
     engine = make_engine(url)
     with Session(engine) as session, session.begin():
-        owner = Organisation(
-            name_th="bench",
-            name_en="bench",
-            stakeholder_group=StakeholderGroup.OTHER,
-            areas=[],
-            created_at=datetime.now(UTC),
+        rows = bench_stations(
+            session, {f"bench-{i:03d}": f"area-{i // PER_AREA}" for i in range(stations)}
         )
-        session.add(owner)
-        session.flush()
-        rows = [
-            Station(
-                code=f"bench-{i:03d}",
-                name=f"Bench {i}",
-                kind=StationKind.VOLUNTEER,
-                organisation_id=owner.id,
-                latitude=14.7,
-                longitude=100.9,
-                area=f"area-{i // PER_AREA}",
-                public=True,
-                created_at=datetime.now(UTC),
-            )
-            for i in range(stations)
-        ]
-        session.add_all(rows)
-        session.flush()
         ids = [s.id for s in rows]
         areas = {s.id: s.area for s in rows}
         record_rollup_zone(session, ZONE)

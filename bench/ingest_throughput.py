@@ -81,33 +81,39 @@ def readings(count: int) -> list[tuple[str, dict[str, object]]]:
     ]
 
 
-def add_stations(factory: sessionmaker[Session]) -> dict[str, int]:
-    with factory.begin() as session:
-        owner = Organisation(
-            name_th="bench",
-            name_en="bench",
-            stakeholder_group=StakeholderGroup.OTHER,
-            areas=[],
+def bench_stations(session: Session, areas: dict[str, str]) -> list[Station]:
+    """Public volunteer stations (code -> area) of one "bench" organisation, flushed."""
+    owner = Organisation(
+        name_th="bench",
+        name_en="bench",
+        stakeholder_group=StakeholderGroup.OTHER,
+        areas=[],
+        created_at=datetime.now(UTC),
+    )
+    session.add(owner)
+    session.flush()
+    stations = [
+        Station(
+            code=code,
+            name=code.replace("-", " ").title(),
+            kind=StationKind.VOLUNTEER,
+            organisation_id=owner.id,
+            latitude=14.7,
+            longitude=100.9,
+            area=area,
+            public=True,
             created_at=datetime.now(UTC),
         )
-        session.add(owner)
-        session.flush()
-        stations = [
-            Station(
-                code=f"bench-{i}",
-                name=f"Bench {i}",
-                kind=StationKind.VOLUNTEER,
-                organisation_id=owner.id,
-                latitude=14.7,
-                longitude=100.9,
-                area="bench",
-                public=True,
-                created_at=datetime.now(UTC),
-            )
-            for i in range(STATIONS)
-        ]
-        session.add_all(stations)
-        session.flush()
+        for code, area in areas.items()
+    ]
+    session.add_all(stations)
+    session.flush()
+    return stations
+
+
+def add_stations(factory: sessionmaker[Session]) -> dict[str, int]:
+    with factory.begin() as session:
+        stations = bench_stations(session, {f"bench-{i}": "bench" for i in range(STATIONS)})
         return {s.code: s.id for s in stations}
 
 
