@@ -211,6 +211,63 @@ class AlertSettings(BaseModel):
     )
 
 
+CAP_FORBIDDEN = (" ", ",", "<", "&")
+
+
+class CapSettings(BaseModel):
+    """The public OASIS CAP 1.2 feed of alerts (`/cap/alerts.atom`)."""
+
+    sender: str = Field(
+        default="dustwatch@localhost",
+        min_length=3,
+        max_length=120,
+        description="The CAP `sender`: a globally unique name of this publisher, usually an "
+        "address in the unit's own domain; it also names the message identifiers.",
+    )
+    sender_name_th: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The Thai `senderName`; unset, the Thai name of the backbone organisation.",
+    )
+    sender_name_en: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The English `senderName`; unset, the backbone organisation's English name.",
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where the public reaches this dustwatch: the links in CAP documents and "
+        "the Atom feed are absolute, since aggregators fetch them from elsewhere.",
+    )
+    status: Literal["Actual", "Exercise", "System", "Test", "Draft"] = Field(
+        default="Actual",
+        description="The CAP `status` of every message; `Test` or `Exercise` for a trial "
+        "deployment, so that aggregators do not show it as a real alert.",
+    )
+    ended_hours: int = Field(
+        default=24,
+        ge=0,
+        le=24 * 30,
+        description="How long an alert that has cleared or been withdrawn stays in the feed, "
+        "so that subscribers that poll now and then still see its last message.",
+    )
+
+    @field_validator("sender")
+    @classmethod
+    def _a_cap_sender(cls, sender: str) -> str:
+        if any(character in sender for character in CAP_FORBIDDEN) or not sender.isprintable():
+            raise ValueError("a CAP sender has no spaces, commas, '<' or '&'")
+        return sender
+
+    @field_validator("public_url")
+    @classmethod
+    def _an_http_url(cls, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("expected an absolute address such as https://dustwatch.example.org")
+        return url.rstrip("/")
+
+
 def whole_hour_zone(name: str) -> str:
     """An IANA time zone whose offsets from UTC are whole hours, so that a local day is a
     run of UTC clock hours and daily figures can be built from hourly ones."""
@@ -255,6 +312,7 @@ class Settings(BaseSettings):
     alerts: AlertSettings = AlertSettings()
     storage: StorageSettings = StorageSettings()
     delivery: DeliverySettings = DeliverySettings()
+    cap: CapSettings = CapSettings()
 
     @field_validator("time_zone")
     @classmethod

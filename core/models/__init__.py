@@ -5,6 +5,7 @@ from core.models.account import AuthToken, Role, TokenKind, UserAccount
 from core.models.alert import Alert, AlertKind, AlertResponse
 from core.models.api_key import ApiKey
 from core.models.audit import AuditEvent
+from core.models.cap import CapMessage, CapStep
 from core.models.delivery import (
     Channel,
     DeliveryAttempt,
@@ -54,6 +55,8 @@ __all__ = [
     "ApiKey",
     "AuditEvent",
     "AuthToken",
+    "CapMessage",
+    "CapStep",
     "DailyAggregate",
     "FactoryReport",
     "FactoryReportRow",

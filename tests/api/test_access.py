@@ -22,10 +22,11 @@ from api.routers.reports import storage_of
 from core.access.principal import Principal, system_principal
 from core.accounts.api_keys import create_api_key
 from core.accounts.schemas import ApiKeyCreate
+from core.alerts.cap import sync_cap_messages
 from core.alerts.service import evaluate_24h_exceedances
 from core.devices.credentials import issue_credential
 from core.factory_reports.service import Upload, upload_report
-from core.models import Alert, Channel, Role, StakeholderGroup, StationKind
+from core.models import Alert, CapMessage, Channel, Role, StakeholderGroup, StationKind
 from core.outbox.schemas import SubscriptionIn
 from core.outbox.subscriptions import create_subscription
 from core.readings.ingest import IncomingMessage, ingest_messages
@@ -183,6 +184,12 @@ TABLE: tuple[Row, ...] = (
     Row("POST", "/alerts/{public_id}/responses", SEE_A, {"action": "truck"}, name="factory A"),
     Row("POST", "/alerts/{public_id}/resolve", RESOLVERS, {"reason": "rain"}, name="public"),
     Row("POST", "/alerts/{public_id}/resolve", RESOLVERS, {"reason": "rain"}, name="factory A"),
+    # The public CAP feed: public stations' alerts, to anyone; a private station's never.
+    Row("GET", "/cap/alerts.atom", ALL),
+    Row("GET", "/cap/alerts.atom", ALL, sees="{alert_v_kept}", name="lists a public alert"),
+    Row("GET", "/cap/alerts.atom", frozenset(), sees="{alert_f_a}", name="never a private one"),
+    Row("GET", "/cap/messages/{identifier}.xml", ALL, name="public station"),
+    Row("GET", "/cap/messages/{identifier}.xml", frozenset(), name="private station"),
     Row("GET", "/inbox", RESOLVERS),
     Row("GET", "/inbox", RESOLVERS, sees="{f_a}", name="shows factory A's alert"),
     Row("POST", "/inbox/{public_id}/acknowledge", RESOLVERS, form={"note": "seen"}),
@@ -392,6 +399,8 @@ CONCRETE = {
     "POST /alerts/{public_id}/responses factory A": "/alerts/{alert_f_a}/responses",
     "POST /alerts/{public_id}/resolve public": "/alerts/{alert_v_kept}/resolve",
     "POST /alerts/{public_id}/resolve factory A": "/alerts/{alert_f_a}/resolve",
+    "GET /cap/messages/{identifier}.xml public station": "/cap/messages/{cap_v_kept}.xml",
+    "GET /cap/messages/{identifier}.xml private station": "/cap/messages/{cap_f_a}.xml",
     "POST /inbox/{public_id}/acknowledge": "/inbox/{alert_f_a}/acknowledge",
     "POST /inbox/{public_id}/responses": "/inbox/{alert_f_a}/responses",
     "POST /inbox/{public_id}/resolve": "/inbox/{alert_f_a}/resolve",
@@ -523,6 +532,8 @@ def build_world(api: Api) -> World:
         now=now,
     )
     publish_a_day_over_the_limit(api, ["v-kept", "f-a", "f-b"], now)
+    settings: Settings = api.client.app.state.settings  # type: ignore[attr-defined]
+    sync_cap_messages(s, now=now, zone=default_zone(), settings=settings.cap)
     f_a_alert = s.scalars(select(Alert).where(Alert.station_id == f_a.id)).one()
     ingest_messages(
         api.session,
@@ -545,7 +556,6 @@ def build_world(api: Api) -> World:
     )
     for station in (f_a, v_kept):
         issue_credential(s, actor=system_principal("test"), code=station.code, now=now)
-    settings: Settings = api.client.app.state.settings  # type: ignore[attr-defined]
     observation = report_observation(
         s,
         actor=Principal(user_id=users["volunteer"].id, role=Role.VOLUNTEER, label="volunteer"),
@@ -599,6 +609,8 @@ def build_world(api: Api) -> World:
             "f_a_refused": "f-a-refused",
             "alert_v_kept": alert_of(s, v_kept.id),
             "alert_f_a": alert_of(s, f_a.id),
+            "cap_v_kept": s.scalars(select(CapMessage.identifier)).one(),
+            "cap_f_a": f"urn:dustwatch:localhost:alert:{alert_of(s, f_a.id)}:1",
             "v_kept_refused": "v-kept-refused",
             "nowhere_refused": "nowhere-refused",
         }
