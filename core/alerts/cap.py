@@ -43,7 +43,8 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import Subquery
 
 from core.access.scope import PUBLIC_SCOPE
 from core.alerts.schemas import SEVERITY_RANK, Severity, severity_of
@@ -95,6 +96,8 @@ INSTRUCTION = {
 }
 FEED_TITLE = "dustwatch: แจ้งเตือนคุณภาพอากาศ · air-quality alerts (CAP 1.2)"
 DEFAULT_SENDER_NAME = "dustwatch"
+UNFINISHED = [step for step in CapStep if not step.final]
+"""Steps after which an alert is still current: more messages may follow."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ def publisher(session: Session, settings: CapSettings, zone: ZoneInfo) -> Publis
 
 def cap_time(moment: datetime, zone: ZoneInfo) -> str:
     """CAP 1.2's dateTime: local time with its offset, whole seconds, never "Z"; UTC is
-    written "-00:00" (specification §3.3.2 and the schema's pattern)."""
+    written "-00:00" (the specification's DateTime data type, and the schema's pattern)."""
     local = moment.astimezone(zone).replace(microsecond=0).isoformat()
     return local.removesuffix("+00:00") + "-00:00" if local.endswith("+00:00") else local
 
@@ -169,11 +172,18 @@ def sync_cap_messages(
     and a missed run is made up by the next. Two runs at once cannot publish a message twice
     (one per alert and sequence number). Flushes only: the caller commits.
     """
-    has_messages = select(CapMessage.id).where(CapMessage.alert_id == Alert.id).exists()
+    latest = _latest_sequences()
+    last = aliased(CapMessage)
     rows = session.execute(
         select(Alert, Station)
         .join(Station, Station.id == Alert.station_id)
-        .where(PUBLIC_SCOPE.visible(), or_(Alert.resolved_at.is_(None), has_messages))
+        .outerjoin(latest, latest.c.alert_id == Alert.id)
+        .outerjoin(last, and_(last.alert_id == Alert.id, last.sequence == latest.c.sequence))
+        .where(
+            PUBLIC_SCOPE.visible(),
+            # Open, or published and not yet told ended: ended alerts are not read again.
+            or_(Alert.resolved_at.is_(None), last.step.in_(UNFINISHED)),
+        )
         .order_by(Alert.id)
     ).all()
     if not rows:
@@ -406,14 +416,19 @@ def cap_document(session: Session, *, identifier: str) -> bytes:
     return document.encode()
 
 
-def current_messages(session: Session, *, now: datetime, ended_hours: int) -> list[CapMessage]:
-    """The latest message of each public alert that is open, or that ended (cleared or
-    withdrawn) within `ended_hours`: newest first."""
-    latest = (
+def _latest_sequences() -> Subquery:
+    """Each published alert's id with the number of its latest message."""
+    return (
         select(CapMessage.alert_id, func.max(CapMessage.sequence).label("sequence"))
         .group_by(CapMessage.alert_id)
         .subquery()
     )
+
+
+def current_messages(session: Session, *, now: datetime, ended_hours: int) -> list[CapMessage]:
+    """The latest message of each public alert that is open, or that ended (cleared or
+    withdrawn) within `ended_hours`: newest first."""
+    latest = _latest_sequences()
     query = (
         select(CapMessage)
         .join(
@@ -427,7 +442,7 @@ def current_messages(session: Session, *, now: datetime, ended_hours: int) -> li
         .where(
             PUBLIC_SCOPE.visible(),
             or_(
-                CapMessage.step.in_([CapStep.OPENED, CapStep.SEVERITY_RAISED]),
+                CapMessage.step.in_(UNFINISHED),
                 CapMessage.sent_at >= now - timedelta(hours=ended_hours),
             ),
         )

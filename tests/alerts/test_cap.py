@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import feedparser
 import pytest
 from lxml import etree
+from pydantic import ValidationError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -260,6 +261,8 @@ def test_the_atom_index_lists_current_public_alerts_and_serves_their_documents(
     [entry] = feed.entries
     assert (entry.id, entry.title) == (opened.identifier, opened.headline_en)
     assert entry.updated == opened.sent
+    assert entry.updated_parsed is not None
+    assert feed.feed.updated_parsed is not None
     [link] = [link for link in entry.links if link.rel == "alternate"]
     assert link.type == "application/cap+xml"
     assert link.href == f"https://dw.example.org/cap/messages/{opened.identifier}.xml"
@@ -302,3 +305,39 @@ def test_cap_times_have_an_offset_and_never_z() -> None:
     moment = datetime(2026, 11, 23, 8, 30, 15, 999, tzinfo=UTC)
     assert cap_time(moment, ZoneInfo("Asia/Bangkok")) == "2026-11-23T15:30:15+07:00"
     assert cap_time(moment, ZoneInfo("UTC")) == "2026-11-23T08:30:15-00:00"
+
+
+def test_an_alert_reopened_by_late_readings_is_announced_again_and_ends_again(
+    world: World,
+) -> None:
+    world.sync(OPENED)
+    make_it_worse_then_clear(world)
+    world.sync(CLEARED)
+    alert = world.alert_of(world.village)
+    # What late readings do when they show the breach went on (core/alerts/late.py).
+    alert.resolved_at = alert.resolution = alert.resolved_average_milli = None
+    world.session.commit()
+    assert world.sync(CLEARED + timedelta(minutes=5)) == 1
+    alert.resolved_at, alert.resolution = CLEARED + timedelta(hours=1), "automatic"
+    world.session.commit()
+    assert world.sync(CLEARED + timedelta(hours=1, minutes=1)) == 1
+    assert world.sync(CLEARED + timedelta(hours=2)) == 0
+    steps = [(m.step.msg_type, m.step.final) for m in world.messages(world.village)]
+    assert steps == [
+        ("Alert", False),
+        ("Update", False),
+        ("Update", True),
+        ("Alert", False),
+        ("Update", True),
+    ]
+    again = valid_cap(world.messages(world.village)[3].document.encode())
+    assert len(text_of(again, "cap:references")[0].split(" ")) == 3
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("sender", "dust watch@example.org"), ("sender", "a,b"), ("public_url", "dw.example.org")],
+)
+def test_a_sender_or_address_that_cap_cannot_carry_is_refused(setting: str, value: str) -> None:
+    with pytest.raises(ValidationError):
+        CapSettings.model_validate({setting: value})
