@@ -178,3 +178,20 @@ def test_the_severity_filter_agrees_with_severity_of(world: World) -> None:
         for severity in ("moderate", "high", "very_high"):
             found = list_alerts(s, status=None, scope=everything, severity=severity)  # type: ignore[arg-type]
             assert (world.public_alert in {a.id for a in found}) == (severity == expected), peak
+
+
+def test_an_action_comes_back_to_the_same_filters(world: World) -> None:
+    csrf = sign_in(world.api, Role.OFFICIAL)
+    answered = world.api.client.post(
+        f"/inbox/{world.factory_alert}/responses?status=all&severity=moderate",
+        data={"action": "Crusher stopped", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert answered.status_code == 303
+    assert answered.headers["location"] == (
+        f"/inbox?status=all&severity=moderate#alert-{world.factory_alert}"
+    )
+    page = world.api.client.get("/inbox?status=all&severity=moderate").text
+    assert (
+        f'action="/inbox/{world.factory_alert}/responses?status=all&amp;severity=moderate"' in page
+    )

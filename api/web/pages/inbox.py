@@ -98,17 +98,18 @@ def _filters(page: Page) -> tuple[InboxFilter | None, dict[str, str]]:
 
 def _query_of(filters: InboxFilter | None) -> str:
     """The filters as a query string, to come back to the same list after an action."""
-    if filters is None:
-        return ""
-    kept = filters.model_dump(exclude_defaults=True)
-    return urlencode(kept)
+    return "" if filters is None else urlencode(filters.model_dump(exclude_defaults=True))
 
 
 def _inbox_page(
     page: Page, *, errors: dict[str, str] | None = None, failed: str | None = None
 ) -> HTMLResponse:
     filters, filter_errors = _filters(page)
-    alerts = inbox(page.session, principal=page.principal, filters=filters) if filters else []
+    alerts = (
+        inbox(page.session, principal=page.principal, filters=filters)
+        if filters is not None
+        else []
+    )
     # What the form shows chosen: the filters applied, or what was asked, to be corrected.
     chosen = {name: page.request.query_params.get(name, "")[:200] for name in FILTER_ERRORS}
     if filters is not None:

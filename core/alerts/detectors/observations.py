@@ -106,7 +106,7 @@ def detect_observation_clusters(
             select(Observation)
             .where(
                 Observation.kind == wanted,
-                Observation.observed_at > now - timedelta(hours=CHAIN_HOURS),
+                Observation.observed_at > now - max(timedelta(hours=CHAIN_HOURS), window),
                 Observation.observed_at <= now,
                 Observation.latitude.is_not(None),
                 Observation.longitude.is_not(None),
