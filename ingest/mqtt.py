@@ -493,6 +493,7 @@ class MqttIngest:
         if (broker_queued := self.broker_queued) is not None:
             broker["broker_queued"] = broker_queued
             limit = self._settings.broker_queue_limit
+            broker["broker_queue_warning"] = limit // 2
             if broker_queued > limit // 2:
                 warning = (
                     f"the broker holds {broker_queued} messages, over half its limit of "

@@ -141,10 +141,18 @@ def get_hourly_means(
     hours: Annotated[
         int, Query(ge=1, le=MAX_HOURS, description="full clock hours before the current one")
     ] = 24,
+    end: Annotated[
+        TimeWithOffset | None,
+        Query(
+            description="with offset: the series ends at the start of the hour containing it "
+            "(a past window, e.g. around an alert); default and at most now"
+        ),
+    ] = None,
 ) -> HourlySeriesPublic:
-    """Hourly means of one parameter over the last `hours` full hours, every hour listed
-    (`mean` null when it has no reading), with local times and the Thai 24-hour standard in
-    force today; 404 for a private station the caller may not see."""
+    """Hourly means of one parameter over the `hours` full hours before `end` (default now),
+    every hour listed (`mean` null when it has no reading), with local times and the Thai
+    24-hour standard in force on the last day; 404 for a private station the caller may not
+    see."""
     return hourly_series(
         session,
         code=code,
@@ -153,4 +161,5 @@ def get_hourly_means(
         now=datetime.now(UTC),
         zone=settings.zone,
         scope=StationScope.for_principal(principal),
+        until=end,
     )

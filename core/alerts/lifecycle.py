@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from core.alerts.schemas import (
     AlertDetail,
     AlertEvent,
     AlertResponsePublic,
+    InboxFilter,
 )
 from core.alerts.service import alert_out, list_alerts
 from core.audit import record_change
@@ -182,21 +184,72 @@ def resolve_by_hand(
     return _detail(session, alert, station, principal)
 
 
-def inbox(session: Session, *, principal: Principal) -> list[AlertDetail]:
-    """Open alerts for an official (of their organisation's areas, all when it has none) or
-    staff (all): most severe first, then newest."""
-    if principal.user_id is None or not principal.has_role(*RESOLVERS):
-        raise Forbidden("the inbox is for officials and the backbone unit")
-    areas: Sequence[str] | None = None
+INBOX_LIMIT = 100
+"""Alerts of each status listed at most: the newest; filters find older ones."""
+
+
+def _official_areas(session: Session, principal: Principal) -> list[str] | None:
+    """An official's organisation's areas; None (every area) for staff or an organisation
+    that names none."""
     if principal.has_role(Role.OFFICIAL) and principal.organisation_id is not None:
         organisation = get_organisation(session, organisation_id=principal.organisation_id)
-        areas = organisation.areas or None
-    listed = list_alerts(
-        session, status="open", scope=StationScope.for_principal(principal), areas=areas
+        return list(organisation.areas) or None
+    return None
+
+
+def _require_inbox(principal: Principal) -> None:
+    if principal.user_id is None or not principal.has_role(*RESOLVERS):
+        raise Forbidden("the inbox is for officials and the backbone unit")
+
+
+def inbox_areas(session: Session, *, principal: Principal) -> list[str]:
+    """The areas an inbox can be narrowed to: an official's, or every visible station's."""
+    _require_inbox(principal)
+    areas = _official_areas(session, principal)
+    if areas is not None:
+        return sorted(areas)
+    rows = session.scalars(
+        select(Station.area).where(StationScope.for_principal(principal).visible()).distinct()
     )
+    return sorted(area for area in rows if area)
+
+
+def inbox(
+    session: Session,
+    *,
+    principal: Principal,
+    filters: InboxFilter | None = None,
+    limit: int = INBOX_LIMIT,
+) -> list[AlertDetail]:
+    """Alerts for an official (of their organisation's areas, all when it has none) or staff
+    (all): open by default, or resolved, or both (`filters`); open first, then most severe,
+    then newest. Raises InvalidInput for an area outside the inbox's."""
+    _require_inbox(principal)
+    filters = filters or InboxFilter()
+    areas: Sequence[str] | None = _official_areas(session, principal)
+    if filters.area is not None:
+        if filters.area not in inbox_areas(session, principal=principal):
+            raise InvalidInput(f"no area {filters.area!r} in this inbox")
+        areas = [filters.area]
+    statuses: list[Literal["open", "resolved"]] = (
+        ["open", "resolved"] if filters.status == "all" else [filters.status]
+    )
+    listed = [
+        alert
+        for status in statuses
+        for alert in list_alerts(
+            session,
+            status=status,
+            scope=StationScope.for_principal(principal),
+            areas=areas,
+            severity=filters.severity,
+            limit=limit,
+        )
+    ]
     details = [get_alert(session, public_id=a.id, principal=principal) for a in listed]
     details.sort(key=lambda d: d.opened_at, reverse=True)
     details.sort(key=lambda d: SEVERITY_RANK[d.severity], reverse=True)
+    details.sort(key=lambda d: d.status != "open")
     return details
 
 

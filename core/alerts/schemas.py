@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 Severity = Literal["moderate", "high", "very_high"]
 SEVERITY_RANK: dict[str, int] = {"moderate": 1, "high": 2, "very_high": 3}
@@ -88,6 +88,19 @@ class AlertDetail(AlertPublic):
     history: list[AlertEvent]
     may_act: bool = Field(description="The caller may acknowledge it and record responses.")
     may_resolve: bool = Field(description="The caller may resolve it by hand.")
+
+
+InboxStatus = Literal["open", "resolved", "all"]
+
+
+class InboxFilter(BaseModel):
+    """What the inbox shows: open alerts by default, or resolved ones, or both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: InboxStatus = "open"
+    severity: Severity | None = None
+    area: str | None = Field(default=None, min_length=1, max_length=200)
 
 
 class AcknowledgeIn(BaseModel):

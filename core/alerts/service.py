@@ -8,13 +8,13 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, not_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.access.principal import system_principal
 from core.access.scope import StationScope
-from core.alerts.schemas import AlertPublic, severity_of
+from core.alerts.schemas import AlertPublic, Severity, severity_of
 from core.audit import record_change
 from core.indicators.averages import Verdict, load_24h_verdicts
 from core.models import Alert, AlertKind, Station
@@ -158,15 +158,28 @@ def _open_alert(
     return alert
 
 
+def severity_is(severity: Severity) -> ColumnElement[bool]:
+    """`severity_of` as a condition on the alert table, so a list can be filtered by it."""
+    very_high = Alert.peak_average_milli >= 2 * Alert.limit_milli
+    high = 2 * Alert.peak_average_milli >= 3 * Alert.limit_milli
+    if severity == "very_high":
+        return very_high
+    if severity == "high":
+        return and_(high, not_(very_high))
+    return not_(high)
+
+
 def list_alerts(
     session: Session,
     *,
     status: Literal["open", "resolved"] | None,
     scope: StationScope,
     areas: Sequence[str] | None = None,
+    severity: Severity | None = None,
     limit: int = 200,
 ) -> list[AlertPublic]:
-    """Newest first, of the stations the scope may see (and in `areas`, when given)."""
+    """Newest first, of the stations the scope may see (and in `areas`, and of `severity`,
+    when given)."""
     query = select(Alert, Station).join(Station, Station.id == Alert.station_id)
     if status == "open":
         query = query.where(Alert.resolved_at.is_(None))
@@ -175,6 +188,8 @@ def list_alerts(
     query = query.where(scope.visible())
     if areas is not None:
         query = query.where(Station.area.in_(list(areas)))
+    if severity is not None:
+        query = query.where(severity_is(severity))
     query = query.order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(limit)
     return [alert_out(alert, station) for alert, station in session.execute(query)]
 

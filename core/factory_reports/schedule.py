@@ -6,8 +6,9 @@ of every period is computed, never stored: changing the schedule changes the ans
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from core.models import ReportFrequency
@@ -104,3 +105,36 @@ def status_of(
     if today > period.due:
         return PeriodStatus.MISSING
     return PeriodStatus.NOT_YET_DUE
+
+
+@dataclass(frozen=True)
+class JudgedPeriod:
+    period: Period
+    report: Received | None
+    status: PeriodStatus
+
+
+def judge_periods(
+    first_start: date,
+    frequency: ReportFrequency,
+    due_days: int,
+    received: Iterable[Received],
+    *,
+    today: date,
+    zone: ZoneInfo,
+) -> list[JudgedPeriod]:
+    """Every period that has started by `today`, newest first, with the report that covers
+    it exactly (if any) and its status: the one judgement the pages and the alerts share."""
+    by_period = {(r.period_start, r.period_end): r for r in received}
+    judged = []
+    for period in periods_until(first_start, frequency, due_days, today=today):
+        report = by_period.get((period.start, period.end))
+        judged.append(
+            JudgedPeriod(period, report, status_of(period, report, today=today, zone=zone))
+        )
+    return judged
+
+
+def late_since(period: Period, zone: ZoneInfo) -> datetime:
+    """The moment a missing report becomes late: the end of its due day, local time."""
+    return datetime.combine(period.due + timedelta(days=1), time(), tzinfo=zone)

@@ -41,8 +41,7 @@ from core.factory_reports.schedule import (
     PeriodStatus,
     Received,
     is_scheduled_period,
-    periods_until,
-    status_of,
+    judge_periods,
 )
 from core.factory_reports.schemas import (
     FacilityRef,
@@ -503,25 +502,24 @@ def _periods(
     if schedule is None:
         return []
     today = now.astimezone(zone).date()
-    by_start = {
-        (r.period_start, r.period_end): Received(r.id, r.period_start, r.period_end, r.received_at)
-        for r in reports
-    }
-    periods = []
-    for period in periods_until(
-        schedule.first_period_start, schedule.frequency, schedule.due_days, today=today
-    ):
-        received = by_start.get((period.start, period.end))
-        periods.append(
-            PeriodPublic(
-                start=period.start,
-                end=period.end,
-                due=period.due,
-                status=status_of(period, received, today=today, zone=zone),
-                report_id=received.report_id if received else None,
-            )
+    received = [Received(r.id, r.period_start, r.period_end, r.received_at) for r in reports]
+    return [
+        PeriodPublic(
+            start=judged.period.start,
+            end=judged.period.end,
+            due=judged.period.due,
+            status=judged.status,
+            report_id=judged.report.report_id if judged.report else None,
         )
-    return periods
+        for judged in judge_periods(
+            schedule.first_period_start,
+            schedule.frequency,
+            schedule.due_days,
+            received,
+            today=today,
+            zone=zone,
+        )
+    ]
 
 
 def facility_reports(

@@ -13,7 +13,7 @@ from core.access.scope import StationScope
 from core.indicators.daily import daily_means, hours_in_day
 from core.kit.errors import InvalidInput
 from core.kit.means import hourly_mean_milli
-from core.kit.time import floor_hour
+from core.kit.time import floor_hour, to_utc
 from core.models import HourlyAggregate, Station
 from core.public.schemas import (
     DailyMeanPublic,
@@ -29,6 +29,8 @@ from core.stations.service import get_station
 MAX_HOURS = 31 * 24
 """The longest hourly series one request may ask for, as for raw readings."""
 DAILY_DAYS = 30
+EARLIEST_UNTIL = datetime(2000, 1, 1, tzinfo=UTC)
+"""No reading is accepted before 2000."""
 
 
 def known_parameter(code: str) -> ParameterInfo:
@@ -47,18 +49,25 @@ def hourly_series(
     now: datetime,
     zone: ZoneInfo,
     scope: StationScope,
+    until: datetime | None = None,
 ) -> HourlySeriesPublic:
-    """The hourly means of the `hours` full clock hours before the hour containing `now`
-    (the hour in progress is left out: its mean would change), every hour listed.
+    """The hourly means of the `hours` full clock hours before the hour containing `until`
+    (default and at most `now`: the hour in progress is left out, its mean would change),
+    every hour listed; with the Thai 24-hour standard in force on the series' last day.
 
     Raises NotFound for a station outside the scope and InvalidInput for an unknown
-    parameter or a number of hours outside 1..MAX_HOURS.
+    parameter, a number of hours outside 1..MAX_HOURS or an `until` before 2000.
     """
     if not 1 <= hours <= MAX_HOURS:
         raise InvalidInput(f"hours must be between 1 and {MAX_HOURS}")
+    if until is not None:
+        until = to_utc(until)
+        if until < EARLIEST_UNTIL:
+            raise InvalidInput(f"end must be {EARLIEST_UNTIL.date()} or later")
     info = known_parameter(parameter)
     station = get_station(session, code=code, scope=scope)
-    end = floor_hour(now.astimezone(UTC))
+    last = now if until is None else min(until, now)
+    end = floor_hour(last.astimezone(UTC))
     start = end - timedelta(hours=hours)
     sums = {
         row.hour: (row.value_sum_milli, row.reading_count)
@@ -82,7 +91,7 @@ def hourly_series(
                 hour=hour, hour_local=hour.astimezone(zone), mean=mean, reading_count=count
             )
         )
-    standard = thai_24h_standard(info.code, on=now.astimezone(zone).date())
+    standard = thai_24h_standard(info.code, on=last.astimezone(zone).date())
     return HourlySeriesPublic(
         station=station.code,
         parameter=info.code,

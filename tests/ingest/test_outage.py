@@ -234,6 +234,8 @@ def test_a_six_hour_backlog_of_200_stations_survives_a_stopped_ingest_and_a_brok
         )
         # The ingest may read the broker's figures under the generated ACL.
         assert isinstance(figures.get("broker_queued"), int), figures
+        # With the level its warning starts at, for the backlog alert rule.
+        assert figures.get("broker_queue_warning") == 50_000, figures
         # Mosquitto sends a backlog beyond the ingest's window, so the hand-off queue fills
         # and the network thread waits for room: never for long, since the writer keeps
         # taking batches. (A reconnect on the way is allowed: what was not acknowledged

@@ -3,7 +3,8 @@
  * - The map (Leaflet) draws each station as a circle marker in its Thai AQI band's colour:
  *   circle markers are SVG, so the stations show at their positions even when the
  *   OpenStreetMap tiles cannot load (offline); the map box has a plain background.
- * - Charts (Chart.js) read GET /stations/{code}/hourly, one line per station.
+ * - Charts (Chart.js) read GET /stations/{code}/hourly, one line per station: the last
+ *   `data-hours` hours, or those before `data-end` (a past window, such as an alert's).
  * - Every minute the page fetches itself again and swaps in the parts marked data-live
  *   (the words, bands and freshness are rendered by the server in the page's language),
  *   recolours the markers and reloads the charts; the map keeps its zoom and position.
@@ -96,7 +97,8 @@
     var parameter = canvas.dataset.parameter;
     var requests = stations.map(function (station) {
       var url = "/stations/" + encodeURIComponent(station.code) + "/hourly?parameter=" +
-        encodeURIComponent(parameter) + "&hours=" + hours;
+        encodeURIComponent(parameter) + "&hours=" + hours +
+        (canvas.dataset.end ? "&end=" + encodeURIComponent(canvas.dataset.end) : "");
       return fetch(url, { credentials: "same-origin" }).then(function (response) {
         return response.ok ? response.json() : null;
       });
