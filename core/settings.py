@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -211,6 +211,53 @@ class AlertSettings(BaseModel):
     )
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class BulletinSettings(BaseModel):
+    """When bulletins are drafted, whether they go out without review, where they link to."""
+
+    draft_at: time = Field(
+        default=time(7, 0),
+        description="Local time (HH:MM) at which the bulletins of the day (and week) that "
+        "ended are drafted.",
+    )
+    weekly_on: Literal[
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+    ] = Field(
+        default="monday",
+        description="The weekday the weekly bulletin of the seven days before is drafted.",
+    )
+    auto_publish: bool = Field(
+        default=False,
+        description="Publish drafted bulletins at once, without staff review.",
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        max_length=500,
+        description="The address people reach dustwatch at: links in bulletin messages and "
+        "in the Atom feed.",
+    )
+    font_file: Path | None = Field(
+        default=None,
+        description="A font file with Thai glyphs for the charts; unset, the TLWG fonts "
+        "(Debian's fonts-thai-tlwg) are looked for.",
+    )
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _an_http_url(cls, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("expected http(s)://host[:port], e.g. https://dustwatch.example.org")
+        return url.rstrip("/")
+
+    @property
+    def weekly_weekday(self) -> int:
+        """Monday is 0, as `date.weekday()`."""
+        return WEEKDAYS.index(self.weekly_on)
+
+
 def whole_hour_zone(name: str) -> str:
     """An IANA time zone whose offsets from UTC are whole hours, so that a local day is a
     run of UTC clock hours and daily figures can be built from hourly ones."""
@@ -255,6 +302,7 @@ class Settings(BaseSettings):
     alerts: AlertSettings = AlertSettings()
     storage: StorageSettings = StorageSettings()
     delivery: DeliverySettings = DeliverySettings()
+    bulletins: BulletinSettings = BulletinSettings()
 
     @field_validator("time_zone")
     @classmethod

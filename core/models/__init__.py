@@ -5,12 +5,14 @@ from core.models.account import AuthToken, Role, TokenKind, UserAccount
 from core.models.alert import Alert, AlertKind, AlertResponse
 from core.models.api_key import ApiKey
 from core.models.audit import AuditEvent
+from core.models.bulletin import Bulletin, BulletinKind, BulletinStatus
 from core.models.delivery import (
     Channel,
     DeliveryAttempt,
     Language,
     OutboxMessage,
     OutboxStatus,
+    Receives,
     Severity,
     Subscription,
 )
@@ -46,6 +48,7 @@ __all__ = [
     "Language",
     "OutboxMessage",
     "OutboxStatus",
+    "Receives",
     "Severity",
     "Subscription",
     "Alert",
@@ -53,6 +56,9 @@ __all__ = [
     "AlertResponse",
     "ApiKey",
     "AuditEvent",
+    "Bulletin",
+    "BulletinKind",
+    "BulletinStatus",
     "AuthToken",
     "DailyAggregate",
     "FactoryReport",
