@@ -22,6 +22,7 @@ from api.routers import (
     api_keys,
     audit,
     auth,
+    bulletins,
     compliance,
     factory_reports,
     health,
@@ -110,8 +111,10 @@ def create_app(
         reports,
         quality,
         subscriptions,
+        bulletins,
     ):
         app.include_router(module.router)
+    app.include_router(bulletins.feed_router)
     add_web(app)
     return app
 

@@ -21,7 +21,19 @@ from core.access.principal import system_principal
 from core.alerts.service import evaluate_24h_exceedances
 from core.bulletins.schemas import BulletinFigures, ChartFigure, ChartSeries
 from core.bulletins.service import draft_bulletins, figures_of
-from core.models import AuditEvent, Bulletin, BulletinKind, BulletinStatus, OutboxMessage
+from core.models import (
+    AuditEvent,
+    Bulletin,
+    BulletinKind,
+    BulletinStatus,
+    Channel,
+    Language,
+    OutboxMessage,
+    Receives,
+    Role,
+)
+from core.outbox.schemas import SubscriptionIn
+from core.outbox.subscriptions import create_subscription
 from core.settings import BulletinSettings, Settings, default_zone
 from tests.alerts.test_exceedance_alerts import publish_hours
 from tests.factories import make_station
@@ -211,6 +223,20 @@ def test_the_job_computes_its_period_from_the_fire_time() -> None:
 
 def test_the_job_drafts_once_with_charts_and_can_publish_at_once(session: Session) -> None:
     arrange_day(session)
+    create_subscription(
+        session,
+        SubscriptionIn(
+            name="Villagers",
+            role=Role.VOLUNTEER,
+            channel=Channel.EMAIL,
+            address="people@example.org",
+            language=Language.EN,
+            areas=[AREA],
+            receives=Receives.BULLETINS,
+        ),
+        actor=ROBOT,
+        now=DAY_START,
+    )
     session.commit()
     factory = sessionmaker(
         bind=session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
@@ -230,7 +256,15 @@ def test_the_job_drafts_once_with_charts_and_can_publish_at_once(session: Sessio
     daily = bulletins[0]
     session.refresh(daily)
     assert daily.status is BulletinStatus.PUBLISHED
-    assert daily.chart_th is not None and png_size(daily.chart_th)[0] == 800
-    assert daily.chart_en is not None and daily.chart_en != daily.chart_th
+    assert daily.chart_th is not None
+    assert daily.chart_en is not None
+    assert png_size(daily.chart_th)[0] == 800
+    assert daily.chart_en != daily.chart_th
+    assert daily.published_by_label == "dustwatch scheduler (bulletins)"
     BulletinFigures.model_validate(daily.figures)
-    assert session.scalars(select(OutboxMessage).where(OutboxMessage.bulletin_id == daily.id)).all() == []
+    [message] = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.bulletin_id == daily.id)
+    ).all()
+    assert (message.address, message.language.value) == ("people@example.org", "en")
+    assert message.subject == "Daily air quality bulletin, Ban Test, 20 Nov 2026"
+    assert f"http://127.0.0.1:8000/air-bulletins/{daily.id}?lang=en" in message.body
