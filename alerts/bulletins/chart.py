@@ -24,10 +24,12 @@ THAI_FAMILIES = ("Loma", "Garuda", "Umpush", "Sawasdee", "Norasi", "Kinnari")
 """TLWG families (fonts-thai-tlwg), sans-serif first; each also has Latin glyphs."""
 THAI_PROBE = "กขคงจ่้๊๋ัิีึืุู"
 WIDTH_PX = 800
-PANEL_HEIGHT_PX = 300
+PANEL_HEIGHT_PX = 380
 MARGIN_HEIGHT_PX = 100
 DPI = 100
 STANDARD_COLOUR = "#c0392b"
+TITLE_POINTS = 16
+LABEL_POINTS = 13
 
 
 class ThaiFontMissing(RuntimeError):
@@ -89,9 +91,10 @@ def render_chart(
     chart: ChartFigure, *, area: str, language: str, font_file: Path | None = None
 ) -> bytes:
     """A PNG of `chart` with its labels in `language` ("th" or "en")."""
-    font = font_manager.FontProperties(fname=find_thai_font(font_file))
+    # Large enough to read when a phone shows the 800-pixel image at 350 pixels.
+    font = font_manager.FontProperties(fname=find_thai_font(font_file), size=TITLE_POINTS)
     small = font.copy()
-    small.set_size(9)
+    small.set_size(LABEL_POINTS)
     labels = LABELS[language]
     parameters = list(dict.fromkeys(s.parameter for s in chart.series))
     width, height = chart_size(chart)
@@ -134,7 +137,7 @@ def render_chart(
                 )
             shown = [v for s in chart.series if s.parameter == parameter for v in s.values]
             highest = max([v for v in shown if v is not None] + [limit or 0, 1])
-            axes.set_ylim(0, highest * 1.3)  # room above the lines for the legend
+            axes.set_ylim(0, highest * 1.1)
             axes.set_xticks(positions, day_labels, fontproperties=small)
             for tick in axes.get_yticklabels():
                 tick.set_fontproperties(small)
@@ -144,7 +147,14 @@ def render_chart(
                 fontproperties=font,
             )
             axes.grid(axis="y", alpha=0.3)
-            axes.legend(prop=small, loc="upper left", ncols=2)
+            # Below the days, where it hides no point.
+            axes.legend(
+                prop=small,
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.12),
+                ncols=2,
+                frameon=False,
+            )
     figure.tight_layout()
     out = io.BytesIO()
     figure.savefig(out, format="png", dpi=DPI)

@@ -193,13 +193,13 @@ def test_the_thai_chart_renders_every_glyph(caplog: pytest.LogCaptureFixture) ->
         r.getMessage() for r in caplog.records if "missing" in r.getMessage().lower()
     ]
     assert missing == []
-    assert png_size(png) == chart_size(chart) == (800, 700)
-    assert png_size(english) == (800, 700)
+    assert png_size(png) == chart_size(chart) == (800, 860)
+    assert png_size(english) == (800, 860)
     assert 5_000 < len(png) < 200_000
     from matplotlib.image import imread
 
     pixels = imread(io.BytesIO(png))
-    assert pixels.shape[:2] == (700, 800)
+    assert pixels.shape[:2] == (860, 800)
     assert pixels.std() > 0.05  # drawn on, not a blank image
     assert find_thai_font().name.endswith(".ttf")
 
