@@ -22,6 +22,10 @@ from core.bulletins.text import english_day, parameter_name, thai_day, unit_name
 
 THAI_FAMILIES = ("Loma", "Garuda", "Umpush", "Sawasdee", "Norasi", "Kinnari")
 """TLWG families (fonts-thai-tlwg), sans-serif first; each also has Latin glyphs."""
+TLWG_FILES = tuple(
+    Path("/usr/share/fonts/truetype/tlwg") / name for name in ("Loma.ttf", "Garuda.ttf")
+)
+"""Where Debian puts them: found even when matplotlib's font list predates their install."""
 THAI_PROBE = "กขคงจ่้๊๋ัิีึืุู"
 WIDTH_PX = 800
 PANEL_HEIGHT_PX = 380
@@ -61,6 +65,9 @@ def find_thai_font(font_file: Path | None = None) -> Path:
             continue
         if _has_thai(found):
             return found
+    for path in TLWG_FILES:
+        if path.is_file() and _has_thai(path):
+            return path
     raise ThaiFontMissing(
         "no font with Thai glyphs for the bulletin charts: install Debian's fonts-thai-tlwg "
         "(apt-get install fonts-thai-tlwg) or set DUSTWATCH_BULLETINS__FONT_FILE"
