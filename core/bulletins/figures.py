@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from core.access.scope import PUBLIC_SCOPE
 from core.bulletins.schemas import (
     AlertFigure,
+    BandFigure,
     BulletinFigures,
     ChartFigure,
     ChartSeries,
@@ -123,6 +124,10 @@ def _parameter_figure(
         worst_day=result.worst_day.day,
         worst_station=result.worst_day.station_code,
         period_mean=result.period_mean.value,
+        aqi_bands=[
+            BandFigure(label_th=b.label_th, label_en=b.label_en, color=b.color, days=b.days)
+            for b in result.aqi_bands.bands
+        ],
         stations=[
             StationFigure(
                 station_code=s.station_code,

@@ -23,6 +23,15 @@ class StationFigure(BaseModel):
     """Hours with data / hours in the period, 0..1."""
 
 
+class BandFigure(BaseModel):
+    """Days of the area in one band of the Thai AQI scale in force."""
+
+    label_th: str | None
+    label_en: str
+    color: str
+    days: int
+
+
 class ParameterFigure(BaseModel):
     """One pollutant over the period against the Thai standard of its shortest averaging time."""
 
@@ -40,6 +49,7 @@ class ParameterFigure(BaseModel):
     worst_day: date | None
     worst_station: str | None
     period_mean: float | None
+    aqi_bands: list[BandFigure]
     stations: list[StationFigure]
 
 

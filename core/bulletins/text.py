@@ -88,6 +88,9 @@ def _parameter_th(p: ParameterFigure) -> list[str]:
         )
         if p.standard_period != "1y":
             lines.append(f"- เกินมาตรฐาน {p.exceedance_days} วัน จาก {p.valid_days} วันที่มีข้อมูลครบ")
+        if p.aqi_bands:
+            bands = ", ".join(f"{b.label_th or b.label_en} {b.days} วัน" for b in p.aqi_bands)
+            lines.append(f"- ดัชนีคุณภาพอากาศ (AQI): {bands}")
     for s in p.stations:
         if s.mean is None:
             lines.append(f"  · {s.station_name} ({s.station_code}): ข้อมูลไม่ครบ")
@@ -121,6 +124,11 @@ def _parameter_en(p: ParameterFigure) -> list[str]:
                 f"- Over the standard on {p.exceedance_days} of {p.valid_days} {days} with "
                 "enough data."
             )
+        if p.aqi_bands:
+            bands = ", ".join(
+                f"{b.label_en} {b.days} day{'s' if b.days != 1 else ''}" for b in p.aqi_bands
+            )
+            lines.append(f"- Thai AQI: {bands}.")
     for s in p.stations:
         if s.mean is None:
             lines.append(f"  · {s.station_name} ({s.station_code}): not enough data")

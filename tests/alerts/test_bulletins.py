@@ -102,6 +102,7 @@ def test_a_daily_bulletin_states_the_days_figures(session: Session) -> None:
         50.0,
         "bt-over",
     )
+    assert [(b.label_en, b.days) for b in pm25.aqi_bands] == [("Starting to affect health", 1)]
     by_station = {s.station_code: s for s in pm25.stations}
     assert by_station["bt-over"].exceedance_days == 1
     assert by_station["bt-under"].exceedance_days == 0
@@ -118,6 +119,8 @@ def test_a_daily_bulletin_states_the_days_figures(session: Session) -> None:
     assert bulletin.title_en == "Daily air quality bulletin, Ban Test, 20 Nov 2026"
     assert "ค่าเฉลี่ยรายวันสูงสุด 50.0 µg/m³ ที่สถานี bt-over" in bulletin.body_th
     assert "เกินมาตรฐาน 1 วัน จาก 1 วันที่มีข้อมูลครบ" in bulletin.body_th
+    assert "- ดัชนีคุณภาพอากาศ (AQI): เริ่มมีผลกระทบต่อสุขภาพ 1 วัน" in bulletin.body_th
+    assert "- Thai AQI: Starting to affect health 1 day." in bulletin.body_en
     assert "- Market (bt-down): 20 Nov" in bulletin.body_en
     assert "Alerts: 1 opened, 0 resolved, 1 still open" in bulletin.body_en
     assert "bt-factory" not in bulletin.body_en + str(bulletin.figures)
