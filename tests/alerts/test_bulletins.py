@@ -302,3 +302,25 @@ def test_the_job_drafts_once_with_charts_and_can_publish_at_once(session: Sessio
     assert (message.address, message.language.value) == ("people@example.org", "en")
     assert message.subject == "Daily air quality bulletin, Ban Test, 20 Nov 2026"
     assert f"http://127.0.0.1:8000/air-bulletins/{daily.id}?lang=en" in message.body
+
+
+def test_a_subscription_to_bulletins_only_gets_no_alert_messages(session: Session) -> None:
+    for name, receives in (("alerts", Receives.ALERTS), ("bulletins", Receives.BULLETINS)):
+        create_subscription(
+            session,
+            SubscriptionIn(
+                name=name,
+                role=Role.OFFICIAL,
+                channel=Channel.EMAIL,
+                address=f"{name}@example.org",
+                areas=[AREA],
+                receives=receives,
+            ),
+            actor=ROBOT,
+            now=DAY_START,
+        )
+    arrange_day(session)  # opens alerts at the over station and the factory's
+    sent_to = session.scalars(
+        select(OutboxMessage.address).where(OutboxMessage.alert_id.is_not(None))
+    ).all()
+    assert sent_to == ["alerts@example.org", "alerts@example.org"]
