@@ -58,6 +58,7 @@ def test_staff_publish_a_bulletin_and_the_public_reads_it_on_a_phone(
     page.goto("/manage/bulletins")
     review = page.locator("section.bulletin-review").filter(has_text="Na Phra Lan")
     expect(review.get_by_role("heading")).to_contain_text("รายงานคุณภาพอากาศประจำวัน Na Phra Lan")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     body = review.get_by_label("ข้อความ (ภาษาไทย)")
     body.fill(body.input_value() + "\nหมายเหตุ: ฝนตกช่วงบ่าย")
     review.get_by_role("button", name="บันทึกข้อความ").click()
