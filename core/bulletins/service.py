@@ -7,6 +7,7 @@ a job run twice, or by two processes at once, leaves one.
 
 from __future__ import annotations
 
+import struct
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -118,6 +119,12 @@ def store_charts(session: Session, bulletin: Bulletin, *, th: bytes, en: bytes) 
     bulletin.chart_th = th
     bulletin.chart_en = en
     session.flush()
+
+
+def png_dimensions(png: bytes) -> tuple[int, int]:
+    """(width, height) from a PNG's header, for the page's <img> to keep its place."""
+    width, height = struct.unpack(">II", png[16:24])
+    return int(width), int(height)
 
 
 def figures_of(bulletin: Bulletin) -> BulletinFigures:

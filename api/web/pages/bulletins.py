@@ -21,9 +21,9 @@ from core.bulletins.service import (
     WrongStatus,
     approve,
     edit_bulletin,
-    figures_of,
     get_bulletin,
     list_bulletins,
+    png_dimensions,
     publish,
     withdraw,
 )
@@ -70,12 +70,13 @@ def bulletins_page(page: PageDep) -> HTMLResponse:
 def bulletin_page(page: PageDep, bulletin_id: RowId) -> HTMLResponse:
     """Published bulletins for everyone; drafts for officials and the backbone, marked."""
     bulletin = get_bulletin(page.session, bulletin_id=bulletin_id, principal=page.principal)
+    chart = bulletin.chart_th if page.language == "th" else bulletin.chart_en
     return page.render(
         "bulletin.html",
         {
             "bulletin": bulletin,
+            "chart_size": png_dimensions(chart) if chart is not None else None,
             "text": _texts(bulletin, page.language),
-            "figures": figures_of(bulletin),
             "kind_names_": KIND_NAMES,
             "status_names": STATUS_NAMES,
         },
