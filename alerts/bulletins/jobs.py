@@ -47,22 +47,29 @@ def add_charts(session: Session, bulletin: Bulletin, settings: BulletinSettings)
 
 
 def draft_and_render(
-    session: Session, *, fire_time: datetime, zone: ZoneInfo, kind: BulletinKind, settings: Settings
+    session: Session,
+    *,
+    fire_time: datetime,
+    zone: ZoneInfo,
+    kind: BulletinKind,
+    settings: Settings,
+    now: datetime | None = None,
 ) -> list[Bulletin]:
-    """The bulletins of the period before `fire_time`, with charts; published when the unit
-    auto-publishes. Running it again for the same fire time changes nothing."""
+    """The bulletins of the period before `fire_time` (drafted as of it), with charts;
+    published at `now` (default: the fire time) when the unit auto-publishes. Running it
+    again for the same fire time changes nothing."""
     bulletins = draft_bulletins(session, now=fire_time, zone=zone, kind=kind, actor=SCHEDULER)
     for bulletin in bulletins:
         if bulletin.chart_th is None or bulletin.chart_en is None:
             add_charts(session, bulletin, settings.bulletins)
         if settings.bulletins.auto_publish and bulletin.status is BulletinStatus.DRAFT:
-            now = max(fire_time, bulletin.drafted_at)
-            approve(session, bulletin_id=bulletin.id, actor=SCHEDULER, now=now)
+            published_at = max(now or fire_time, bulletin.drafted_at)
+            approve(session, bulletin_id=bulletin.id, actor=SCHEDULER, now=published_at)
             publish(
                 session,
                 bulletin_id=bulletin.id,
                 actor=SCHEDULER,
-                now=now,
+                now=published_at,
                 base_url=settings.bulletins.public_base_url,
             )
     return bulletins
@@ -87,7 +94,7 @@ def draft_due_bulletins(
     for kind, fire_time in plans:
         with session_factory() as session, session.begin():
             bulletins = draft_and_render(
-                session, fire_time=fire_time, zone=zone, kind=kind, settings=settings
+                session, fire_time=fire_time, zone=zone, kind=kind, settings=settings, now=now
             )
             ids.extend(b.id for b in bulletins)
         log.info("%s bulletins due at %s: %s", kind.value, fire_time.isoformat(), len(bulletins))

@@ -295,6 +295,7 @@ def test_the_job_drafts_once_with_charts_and_can_publish_at_once(session: Sessio
     assert png_size(daily.chart_th)[0] == 800
     assert daily.chart_en != daily.chart_th
     assert daily.published_by_label == "dustwatch scheduler (bulletins)"
+    assert daily.published_at == now  # when the job ran, not the 07:00 it was due
     BulletinFigures.model_validate(daily.figures)
     [message] = session.scalars(
         select(OutboxMessage).where(OutboxMessage.bulletin_id == daily.id)
