@@ -23,6 +23,7 @@ from api.routers import (
     audit,
     auth,
     cap,
+    bulletins,
     compliance,
     factory_reports,
     health,
@@ -112,8 +113,10 @@ def create_app(
         reports,
         quality,
         subscriptions,
+        bulletins,
     ):
         app.include_router(module.router)
+    app.include_router(bulletins.feed_router)
     add_web(app)
     return app
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -211,6 +211,14 @@ class AlertSettings(BaseModel):
     )
 
 
+def absolute_http_url(url: str) -> str:
+    """An address the public reaches dustwatch at: links sent elsewhere must be absolute."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("expected an absolute address such as https://dustwatch.example.org")
+    return url.rstrip("/")
+
+
 CAP_FORBIDDEN = (" ", ",", "<", "&")
 
 
@@ -259,13 +267,48 @@ class CapSettings(BaseModel):
             raise ValueError("a CAP sender has no spaces, commas, '<' or '&'")
         return sender
 
-    @field_validator("public_url")
-    @classmethod
-    def _an_http_url(cls, url: str) -> str:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError("expected an absolute address such as https://dustwatch.example.org")
-        return url.rstrip("/")
+    _public_url = field_validator("public_url")(absolute_http_url)
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class BulletinSettings(BaseModel):
+    """When bulletins are drafted, whether they go out without review, where they link to."""
+
+    draft_at: time = Field(
+        default=time(7, 0),
+        description="Local time (HH:MM) at which the bulletins of the day (and week) that "
+        "ended are drafted.",
+    )
+    weekly_on: Literal[
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+    ] = Field(
+        default="monday",
+        description="The weekday the weekly bulletin of the seven days before is drafted.",
+    )
+    auto_publish: bool = Field(
+        default=False,
+        description="Publish drafted bulletins at once, without staff review.",
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        max_length=500,
+        description="The address people reach dustwatch at: links in bulletin messages and "
+        "in the Atom feed.",
+    )
+    font_file: Path | None = Field(
+        default=None,
+        description="A font file with Thai glyphs for the charts; unset, the TLWG fonts "
+        "(Debian's fonts-thai-tlwg) are looked for.",
+    )
+
+    _public_base_url = field_validator("public_base_url")(absolute_http_url)
+
+    @property
+    def weekly_weekday(self) -> int:
+        """Monday is 0, as `date.weekday()`."""
+        return WEEKDAYS.index(self.weekly_on)
 
 
 def whole_hour_zone(name: str) -> str:
@@ -313,6 +356,7 @@ class Settings(BaseSettings):
     storage: StorageSettings = StorageSettings()
     delivery: DeliverySettings = DeliverySettings()
     cap: CapSettings = CapSettings()
+    bulletins: BulletinSettings = BulletinSettings()
 
     @field_validator("time_zone")
     @classmethod

@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.web.pages import (
     aqi,
+    bulletins,
     compliance,
     docs,
     factory_reports,
@@ -47,5 +48,6 @@ def add_web(app: FastAPI) -> None:
         report,
         rejected,
         factory_reports,
+        bulletins,
     ):
         app.include_router(module.router)

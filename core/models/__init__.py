@@ -6,12 +6,14 @@ from core.models.alert import Alert, AlertKind, AlertResponse
 from core.models.api_key import ApiKey
 from core.models.audit import AuditEvent
 from core.models.cap import CapMessage, CapStep
+from core.models.bulletin import Bulletin, BulletinKind, BulletinStatus
 from core.models.delivery import (
     Channel,
     DeliveryAttempt,
     Language,
     OutboxMessage,
     OutboxStatus,
+    Receives,
     Severity,
     Subscription,
 )
@@ -47,6 +49,7 @@ __all__ = [
     "Language",
     "OutboxMessage",
     "OutboxStatus",
+    "Receives",
     "Severity",
     "Subscription",
     "Alert",
@@ -54,6 +57,9 @@ __all__ = [
     "AlertResponse",
     "ApiKey",
     "AuditEvent",
+    "Bulletin",
+    "BulletinKind",
+    "BulletinStatus",
     "AuthToken",
     "CapMessage",
     "CapStep",

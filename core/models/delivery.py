@@ -41,6 +41,14 @@ class Language(enum.StrEnum):
     EN = "en"
 
 
+class Receives(enum.StrEnum):
+    """What a subscription receives: alert messages, published bulletins, or both."""
+
+    ALERTS = "alerts"
+    BULLETINS = "bulletins"
+    BOTH = "both"
+
+
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
@@ -83,6 +91,10 @@ class Subscription(Base):
     secret: Mapped[str | None] = mapped_column(String(200))
     """The webhook's HMAC key; never shown back by the API."""
     enabled: Mapped[bool] = mapped_column(server_default=text("true"))
+    receives: Mapped[Receives] = mapped_column(
+        Enum(Receives, native_enum=False, length=16, values_callable=_values),
+        server_default=Receives.ALERTS.value,
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -98,6 +110,8 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     message_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_message_id)
     alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"), index=True)
+    bulletin_id: Mapped[int | None] = mapped_column(ForeignKey("bulletin.id"), index=True)
+    """Set instead of `alert_id` for a message that a bulletin was published."""
     subscription_id: Mapped[int | None] = mapped_column(
         ForeignKey("subscription.id", ondelete="SET NULL")
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from core.models import Alert, Language, Severity, Station
+from core.models import Alert, Bulletin, Language, Severity, Station
 from core.standards.parameters import BY_ID, from_milli
 
 CRITICAL_RATIO = 2
@@ -80,6 +80,38 @@ def alert_opened_message(
         "text": body,
     }
     return Message(subject=subject, body=body, payload=payload)
+
+
+BULLETIN_EXCERPT_CHARS = 1000
+"""Channels with short messages (LINE) get the start of the text and the link."""
+
+
+def bulletin_published_message(
+    bulletin: Bulletin, *, language: Language, message_id: str, link: str
+) -> Message:
+    """That a bulletin was published, in `language`: its title, text and a link to its page."""
+    th = language is Language.TH
+    subject = bulletin.title_th if th else bulletin.title_en
+    text = bulletin.body_th if th else bulletin.body_en
+    if len(text) > BULLETIN_EXCERPT_CHARS:
+        text = text[: BULLETIN_EXCERPT_CHARS - 1] + "…"
+    more = "อ่านฉบับเต็มและกราฟ" if th else "The full bulletin with its chart"
+    body = f"{subject}\n\n{text}\n\n{more}: {link}"
+    payload: dict[str, Any] = {
+        "message_id": message_id,
+        "event": "bulletin.published",
+        "bulletin_id": bulletin.id,
+        "area": bulletin.area,
+        "kind": bulletin.kind.value,
+        "period_start": bulletin.period_start.isoformat(),
+        "period_end": bulletin.period_end.isoformat(),
+        "published_at": bulletin.published_at.isoformat() if bulletin.published_at else None,
+        "language": language.value,
+        "subject": subject,
+        "text": body,
+        "url": link,
+    }
+    return Message(subject=subject[:400], body=body, payload=payload)
 
 
 def webhook_signature(secret: str, *, timestamp: int, body: bytes) -> str:

@@ -7,7 +7,7 @@ from typing import Self
 
 from pydantic import BaseModel, Field, model_validator
 
-from core.models import Channel, Language, Role, Severity
+from core.models import Channel, Language, Receives, Role, Severity
 
 
 class SubscriptionFields(BaseModel):
@@ -20,6 +20,8 @@ class SubscriptionFields(BaseModel):
     language: Language = Language.TH
     address: str | None = Field(default=None, max_length=2000)
     enabled: bool = True
+    receives: Receives = Receives.ALERTS
+    """Alert messages, published bulletins of its areas, or both."""
 
     @model_validator(mode="after")
     def _one_recipient(self) -> Self:

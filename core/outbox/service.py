@@ -20,17 +20,23 @@ from sqlalchemy.orm import Session
 from core.kit.errors import NotFound
 from core.models import (
     Alert,
+    Bulletin,
     Channel,
     DeliveryAttempt,
     Language,
     OutboxMessage,
     OutboxStatus,
+    Receives,
     Role,
     Station,
     Subscription,
     UserAccount,
 )
-from core.outbox.messages import alert_opened_message, alert_severity
+from core.outbox.messages import (
+    alert_opened_message,
+    alert_severity,
+    bulletin_published_message,
+)
 from core.outbox.schemas import DeliveryAttemptPublic, DeliveryPublic
 
 ERROR_LENGTH = 2000
@@ -78,6 +84,8 @@ def enqueue_alert_opened(session: Session, alert: Alert, *, zone: ZoneInfo) -> l
         select(Subscription).where(Subscription.enabled.is_(True)).order_by(Subscription.id)
     )
     for subscription in subscriptions:
+        if subscription.receives is Receives.BULLETINS:
+            continue
         if severity.rank < subscription.min_severity.rank:
             continue
         if subscription.areas and station.area not in subscription.areas:
@@ -105,6 +113,54 @@ def enqueue_alert_opened(session: Session, alert: Alert, *, zone: ZoneInfo) -> l
                 attempts=0,
                 next_attempt_at=alert.detected_at or alert.opened_at,
                 created_at=alert.detected_at or alert.opened_at,
+            )
+            session.add(message)
+            messages.append(message)
+    session.flush()
+    return messages
+
+
+def enqueue_bulletin_published(
+    session: Session, bulletin: Bulletin, *, base_url: str
+) -> list[OutboxMessage]:
+    """One message per subscription that receives bulletins of the bulletin's area, and per
+    recipient, in the caller's transaction (the one that publishes it), with a link to the
+    bulletin's page in the subscription's language (its text speaks of local days only)."""
+    published_at = bulletin.published_at
+    assert published_at is not None
+    messages = []
+    subscriptions = session.scalars(
+        select(Subscription)
+        .where(
+            Subscription.enabled.is_(True),
+            Subscription.receives.in_([Receives.BULLETINS, Receives.BOTH]),
+        )
+        .order_by(Subscription.id)
+    )
+    for subscription in subscriptions:
+        if subscription.areas and bulletin.area not in subscription.areas:
+            continue
+        language = Language(subscription.language)
+        link = f"{base_url.rstrip('/')}/air-bulletins/{bulletin.id}?lang={language.value}"
+        for address in _recipients(session, subscription):
+            message_id = str(uuid.uuid4())
+            text = bulletin_published_message(
+                bulletin, language=language, message_id=message_id, link=link
+            )
+            message = OutboxMessage(
+                message_id=message_id,
+                bulletin_id=bulletin.id,
+                subscription_id=subscription.id,
+                channel=subscription.channel,
+                address=address,
+                language=language,
+                subject=text.subject,
+                body=text.body,
+                payload=text.payload,
+                status=OutboxStatus.PENDING,
+                attempts=0,
+                next_attempt_at=published_at,
+                created_at=published_at,
             )
             session.add(message)
             messages.append(message)

@@ -33,6 +33,7 @@ def subscription_out(subscription: Subscription) -> SubscriptionPublic:
         language=subscription.language,
         address=subscription.address,
         enabled=subscription.enabled,
+        receives=subscription.receives,
         has_secret=bool(subscription.secret),
         created_at=subscription.created_at,
     )

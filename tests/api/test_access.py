@@ -24,9 +24,18 @@ from core.accounts.api_keys import create_api_key
 from core.accounts.schemas import ApiKeyCreate
 from core.alerts.cap import sync_cap_messages
 from core.alerts.service import evaluate_24h_exceedances
+from core.bulletins.service import approve, draft_bulletins, publish, store_charts
 from core.devices.credentials import issue_credential
 from core.factory_reports.service import Upload, upload_report
-from core.models import Alert, CapMessage, Channel, Role, StakeholderGroup, StationKind
+from core.models import (
+    Alert,
+    BulletinKind,
+    CapMessage,
+    Channel,
+    Role,
+    StakeholderGroup,
+    StationKind,
+)
 from core.outbox.schemas import SubscriptionIn
 from core.outbox.subscriptions import create_subscription
 from core.readings.ingest import IncomingMessage, ingest_messages
@@ -139,6 +148,15 @@ REVIEW = {
     "time": "{reading_time}",
     "quality": "invalid",
     "reason": "sensor was being cleaned",
+}
+
+
+SEE_DRAFTS = frozenset({"official", *MANAGERS})
+BULLETIN_TEXT = {
+    "title_th": "ประกาศ",
+    "title_en": "Bulletin",
+    "body_th": "ข้อความ",
+    "body_en": "Text",
 }
 
 
@@ -382,6 +400,26 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/quality/conflicts", MANAGERS),
     Row("GET", "/manage/quality", MANAGERS),
     Row("POST", "/manage/quality/review", MANAGERS, form=REVIEW),
+    # Bulletins: the public reads published ones; officials see drafts; the backbone acts.
+    Row("GET", "/bulletins", ALL),
+    Row("GET", "/bulletins", ALL, sees="{published_title}", name="shows the published one"),
+    Row("GET", "/bulletins.atom", ALL),
+    Row("GET", "/bulletins/{bulletin_id}", ALL, name="published"),
+    Row("GET", "/bulletins/{bulletin_id}", SEE_DRAFTS, name="draft"),
+    Row("GET", "/bulletins/{bulletin_id}/chart.png", ALL),
+    Row("PUT", "/bulletins/{bulletin_id}", MANAGERS, body=BULLETIN_TEXT),
+    Row("POST", "/bulletins/{bulletin_id}/approve", MANAGERS),
+    Row("POST", "/bulletins/{bulletin_id}/publish", MANAGERS),
+    Row("POST", "/bulletins/{bulletin_id}/withdraw", MANAGERS),
+    Row("GET", "/air-bulletins", ALL),
+    Row("GET", "/air-bulletins", ALL, sees="{published_id_link}", name="lists the published"),
+    Row("GET", "/air-bulletins/{bulletin_id}", ALL, name="published"),
+    Row("GET", "/air-bulletins/{bulletin_id}", SEE_DRAFTS, name="draft"),
+    Row("GET", "/manage/bulletins", MANAGERS),
+    Row("POST", "/manage/bulletins/{bulletin_id}/edit", MANAGERS, form=BULLETIN_TEXT),
+    Row("POST", "/manage/bulletins/{bulletin_id}/approve", MANAGERS),
+    Row("POST", "/manage/bulletins/{bulletin_id}/publish", MANAGERS),
+    Row("POST", "/manage/bulletins/{bulletin_id}/withdraw", MANAGERS),
 )
 
 # Which concrete path each row calls (templates as in app.routes, filled from the world).
@@ -457,6 +495,23 @@ CONCRETE = {
     "GET /standards/{series_or_id}": "/standards/th-pm25-24h",
     "GET /aqi": "/aqi?scale=th-pcd-2023&pollutant=pm25&value=41.2",
     "GET /reports/{observation_id}/photo": "/reports/{observation_id}/photo",
+    "GET /bulletins/{bulletin_id} published": "/bulletins/{published_bulletin}",
+    "GET /bulletins/{bulletin_id} draft": "/bulletins/{draft_bulletin}",
+    "GET /bulletins/{bulletin_id}/chart.png": "/bulletins/{published_bulletin}/chart.png",
+    "PUT /bulletins/{bulletin_id}": "/bulletins/{draft_bulletin}",
+    "POST /bulletins/{bulletin_id}/approve": "/bulletins/{draft_bulletin}/approve",
+    "POST /bulletins/{bulletin_id}/publish": "/bulletins/{approved_bulletin}/publish",
+    "POST /bulletins/{bulletin_id}/withdraw": "/bulletins/{published_bulletin}/withdraw",
+    "GET /air-bulletins/{bulletin_id} published": "/air-bulletins/{published_bulletin}",
+    "GET /air-bulletins/{bulletin_id} draft": "/air-bulletins/{draft_bulletin}",
+    "POST /manage/bulletins/{bulletin_id}/edit": "/manage/bulletins/{draft_bulletin}/edit",
+    "POST /manage/bulletins/{bulletin_id}/approve": "/manage/bulletins/{draft_bulletin}/approve",
+    "POST /manage/bulletins/{bulletin_id}/publish": (
+        "/manage/bulletins/{approved_bulletin}/publish"
+    ),
+    "POST /manage/bulletins/{bulletin_id}/withdraw": (
+        "/manage/bulletins/{published_bulletin}/withdraw"
+    ),
 }
 
 
@@ -492,6 +547,35 @@ def publish_a_day_over_the_limit(api: Api, codes: list[str], now: datetime) -> N
         zone=default_zone(),
     )
     evaluate_24h_exceedances(api.session, now=now, zone=default_zone())
+
+
+def draft_bulletins_for_access(session: Session, now: datetime) -> dict[str, str]:
+    """Yesterday's daily bulletin published, the day before's approved, the week's a draft
+    (charts stored as they are: this checks who may fetch them, not how they look)."""
+    robot = system_principal("test")
+    drafted = [
+        draft_bulletins(
+            session, now=now - timedelta(days=days), zone=default_zone(), kind=kind, actor=robot
+        )[0]
+        for days, kind in (
+            (0, BulletinKind.DAILY),
+            (1, BulletinKind.DAILY),
+            (0, BulletinKind.WEEKLY),
+        )
+    ]
+    published, approved, draft = drafted
+    for bulletin in drafted:
+        store_charts(session, bulletin, th=PNG_PHOTO, en=PNG_PHOTO)
+    for bulletin in (published, approved):
+        approve(session, bulletin_id=bulletin.id, actor=robot, now=now)
+    publish(session, bulletin_id=published.id, actor=robot, now=now, base_url="http://x")
+    return {
+        "published_bulletin": str(published.id),
+        "approved_bulletin": str(approved.id),
+        "draft_bulletin": str(draft.id),
+        "published_title": published.title_en,
+        "published_id_link": f'href="/air-bulletins/{published.id}"',
+    }
 
 
 def alert_of(session: Session, station_id: int) -> str:
@@ -578,8 +662,10 @@ def build_world(api: Api) -> World:
         now=now,
         zone=default_zone(),
     )
+    bulletins = draft_bulletins_for_access(s, now)
     world = World(
         values={
+            **bulletins,
             "report_id": str(september.id),
             "subscription_id": str(subscription.id),
             "public_id": f_a_alert.public_id,

@@ -13,6 +13,8 @@ STAFF_PAGES = (
     "/inbox",
     "/manage/quality",
     "/manage/subscriptions",
+    "/manage/bulletins",
+    "/air-bulletins",
     "/rejected",
     "/factory-reports",
     "/stations/npl-v01/page",

@@ -128,6 +128,11 @@ SEVERITY_NAMES = {
     "warning": N_("Warning"),
     "critical": N_("Critical"),
 }
+RECEIVES_NAMES = {
+    "alerts": N_("Alerts"),
+    "bulletins": N_("Published bulletins"),
+    "both": N_("Alerts and bulletins"),
+}
 NO_USER = N_("Choose one of the options.")
 NEEDS_SECRET = N_("A webhook needs a secret of at least 16 characters.")
 NEEDS_ADDRESS = N_("This channel needs an address.")
@@ -144,6 +149,7 @@ def _subscriptions_page(
             "roles": list(Role),
             "channel_names": CHANNEL_NAMES,
             "severity_names": SEVERITY_NAMES,
+            "receives_names": RECEIVES_NAMES,
             "values": values or {},
             "errors": errors or {},
             "done": page.request.query_params.get("done"),
@@ -168,6 +174,7 @@ def add_subscription(
     areas: Annotated[str, Form()] = "",
     min_severity: Annotated[str, Form()] = "warning",
     language: Annotated[str, Form()] = "th",
+    receives: Annotated[str, Form()] = "alerts",
 ) -> Response:
     """`recipient` is `role:<role>` or `user:<id>`; `areas` are separated by commas."""
     kind, _, who = recipient.partition(":")
@@ -181,6 +188,7 @@ def add_subscription(
         "areas": [a.strip() for a in areas.split(",") if a.strip()],
         "min_severity": min_severity,
         "language": language,
+        "receives": receives,
     }
     if channel == "webhook" and not secret:
         outcome: Outcome[Any] = Outcome(errors={"secret": page.gettext(NEEDS_SECRET)})
@@ -205,6 +213,7 @@ def add_subscription(
             "areas": areas,
             "min_severity": min_severity,
             "language": language,
+            "receives": receives,
         }
         return _subscriptions_page(page, values=shown, errors=outcome.errors)
     return _see_other("/manage/subscriptions?done=created")
