@@ -5,8 +5,8 @@ from core.models.account import AuthToken, Role, TokenKind, UserAccount
 from core.models.alert import Alert, AlertKind, AlertResponse
 from core.models.api_key import ApiKey
 from core.models.audit import AuditEvent
-from core.models.cap import CapMessage, CapStep
 from core.models.bulletin import Bulletin, BulletinKind, BulletinStatus
+from core.models.cap import CapMessage, CapStep
 from core.models.delivery import (
     Channel,
     DeliveryAttempt,
