@@ -3,6 +3,7 @@ migrations are checked against. Importing this package registers every table."""
 
 from core.models.account import AuthToken, Role, TokenKind, UserAccount
 from core.models.alert import Alert, AlertKind, AlertResponse
+from core.models.alert_rule import AlertRule, Averaging
 from core.models.api_key import ApiKey
 from core.models.audit import AuditEvent
 from core.models.delivery import (
@@ -51,6 +52,8 @@ __all__ = [
     "Alert",
     "AlertKind",
     "AlertResponse",
+    "AlertRule",
+    "Averaging",
     "ApiKey",
     "AuditEvent",
     "AuthToken",
