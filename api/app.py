@@ -18,6 +18,7 @@ from api.errors import (
 )
 from api.limits import RequestLimits
 from api.routers import (
+    alert_rules,
     alerts,
     api_keys,
     audit,
@@ -110,6 +111,7 @@ def create_app(
         reports,
         quality,
         subscriptions,
+        alert_rules,
     ):
         app.include_router(module.router)
     add_web(app)
