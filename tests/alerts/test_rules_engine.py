@@ -41,6 +41,7 @@ from tests.factories import make_organisation, make_station
 PREFIX = "dustwatch/v1"
 T0 = datetime(2026, 11, 20, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
 ZONE = default_zone()
 STAFF = system_principal("test backbone")
 TEXTS = {
@@ -132,7 +133,8 @@ def test_a_value_over_its_threshold_opens_one_alert_updates_it_and_resolves_it(
     updated = evaluate(session, T0 + 2 * HOUR + timedelta(minutes=5))
     assert updated.updated == [alert.id]
     assert (alert.latest_average_milli, alert.peak_average_milli) == (210_000, 210_000)
-    assert alert.text_th is not None and "210" in alert.text_th  # kept up to date in place
+    assert alert.text_th is not None
+    assert "210" in alert.text_th
 
     for hours in (3, 4):
         assert evaluate(session, T0 + hours * HOUR + timedelta(minutes=5)).resolved == []
@@ -170,7 +172,8 @@ def test_a_nowcast_rule_uses_the_nowcast_of_the_last_twelve_hours(session: Sessi
     evaluate(session, T0 + 12 * HOUR + timedelta(minutes=5))
     [alert] = alerts_of(session, over)
     expected = nowcast([Decimal(str(v)) for v in reversed(hours)], parameter="pm25").value
-    assert expected is not None and alert.opening_average_milli == int(expected * 1000)
+    assert expected is not None
+    assert alert.opening_average_milli == int(expected * 1000)
     assert alert.opening_average_milli != 70_000  # not the last hour's mean
 
 
@@ -192,14 +195,17 @@ def test_an_aqi_band_rule_opens_at_the_band_of_the_thai_scale(session: Session) 
     aqi = compute_aqi(scale, value)
     assert aqi.index is not None
     assert (alert.opening_average_milli, alert.limit_milli) == (aqi.index * 1000, 101_000)
-    assert alert.text_en is not None and "AQI" in alert.text_en
+    assert alert.text_en is not None
+    assert "AQI" in alert.text_en
 
     # Clean air again: the NowCast falls fast, the AQI is well under 101 within hours
     publish(session, station.code, "pm25", [5.0] * 6, T0 + 6 * HOUR)
     for h in range(7, 13):
         evaluate(session, T0 + h * HOUR + timedelta(minutes=5))
-    assert alert.resolved_at is not None and alert.resolution == "automatic"
-    assert alert.resolved_average_milli is not None and alert.resolved_average_milli < 101_000
+    assert alert.resolved_at is not None
+    assert alert.resolution == "automatic"
+    assert alert.resolved_average_milli is not None
+    assert alert.resolved_average_milli < 101_000
 
 
 def test_a_silent_station_opens_an_alert_that_its_next_reading_resolves(session: Session) -> None:
@@ -213,7 +219,8 @@ def test_a_silent_station_opens_an_alert_that_its_next_reading_resolves(session:
     assert alert.text_en == "– at Temple (Na Phra Lan) 70 min over 60 since 2026-11-20 08:40"
 
     evaluate(session, T0 + timedelta(minutes=130))
-    assert alert.latest_average_milli == 100_000 and alert.resolved_at is None
+    assert alert.latest_average_milli == 100_000
+    assert alert.resolved_at is None
     publish(session, station.code, "pm10", [50.0], T0 + 2 * HOUR)  # back: 02:00 and 02:30
     evaluate(session, T0 + timedelta(minutes=155))
     assert (alert.resolution, alert.resolved_average_milli) == ("automatic", 5_000)
@@ -323,7 +330,8 @@ def test_an_alert_without_a_station_has_its_rules_words_in_each_language(session
     )
     thai = alert_opened_message(alert, None, language=Language.TH, zone=ZONE, message_id="m")
     assert (thai.subject, thai.body) == (alert.title_th, "ล่าช้า 90 นาที")
-    assert thai.payload["station_code"] is None and thai.payload["severity"] == "critical"
+    assert thai.payload["station_code"] is None
+    assert thai.payload["severity"] == "critical"
 
     # The detector stops finding it: three checks in a row clear it (no figure to show)
     for h in range(2, 5):
@@ -333,7 +341,8 @@ def test_an_alert_without_a_station_has_its_rules_words_in_each_language(session
             zone=ZONE,
             detectors={AlertKind.REPORT_LATE.value: lambda *_: []},
         )
-    assert alert.resolution == "automatic" and alert.resolved_average_milli is None
+    assert alert.resolution == "automatic"
+    assert alert.resolved_average_milli is None
 
 
 def test_the_seeded_rule_alerts_as_before(session: Session) -> None:
