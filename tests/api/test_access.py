@@ -148,6 +148,12 @@ ALERT_RULE_24H = ALERT_RULE | {
     "severity": "warning",
 }
 
+ALERT_RULE_FORM = {k: str(v) for k, v in ALERT_RULE.items() if k != "areas"} | {
+    "areas": "Na Phra Lan",
+    "enabled": "on",
+}
+ALERT_RULE_24H_FORM = ALERT_RULE_FORM | {"kind": "exceedance_24h", "severity": "warning"}
+
 
 SUBSCRIPTION = {
     "name": "District officials by e-mail",
@@ -368,6 +374,12 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/manage/subscriptions", MANAGERS, sees="{f_a_alert_to}", name="shows one"),
     Row("POST", "/manage/subscriptions", MANAGERS, form=SUBSCRIPTION_FORM),
     Row("POST", "/manage/subscriptions/{subscription_id}/delete", MANAGERS),
+    Row("GET", "/manage/alert-rules", MANAGERS),
+    Row("GET", "/manage/alert-rules", MANAGERS, sees="{rule_name}", name="shows the default"),
+    Row("POST", "/manage/alert-rules", MANAGERS, form=ALERT_RULE_FORM),
+    Row("GET", "/manage/alert-rules/{rule_id}", MANAGERS),
+    Row("POST", "/manage/alert-rules/{rule_id}", MANAGERS, form=ALERT_RULE_24H_FORM),
+    Row("POST", "/manage/alert-rules/{rule_id}/disable", MANAGERS),
     # A facility's compliance: its own operators, officials, the backbone and admins.
     Row("GET", "/facilities/{facility_id}/compliance", SEE_A),
     Row("GET", "/facilities/{facility_id}/compliance.csv", SEE_A),
