@@ -4,11 +4,20 @@ a phone as on a desk; and a rule written there is the one the engine runs."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from playwright.sync_api import Page, expect
+from sqlalchemy.orm import Session
 
-from core.models import Role
+from core.access.principal import system_principal
+from core.alerts.conditions import Condition
+from core.alerts.engine import evaluate_rules
+from core.alerts.rule_schemas import AlertRuleIn
+from core.alerts.rules import create_rule
+from core.models import AlertKind, AlertRule, Role, Severity
+from core.settings import default_zone
 from tests.api.conftest import Api
+from tests.factories import make_organisation
 from tests.web.conftest import sign_in as sign_in_browser
 from tests.web.test_pages import sign_in, web  # noqa: F401 (the fixture)
 
@@ -106,3 +115,50 @@ def test_a_rule_is_written_on_a_phone(page: Page) -> None:
 
     row.get_by_role("button", name="ระงับ").click()
     expect(page.get_by_role("status")).to_contain_text("ปิดใช้งานกฎแล้ว")
+
+
+def test_the_inbox_shows_an_alert_without_a_station_by_its_rules_words(
+    web: Api,  # noqa: F811
+) -> None:
+    facility = make_organisation(web.session)
+    create_rule(
+        web.session,
+        AlertRuleIn(
+            name="รายงานล่าช้า",
+            kind=AlertKind.REPORT_LATE,
+            severity=Severity.CRITICAL,
+            title_th="รายงานของ {facility} ล่าช้า",
+            title_en="{facility}'s report is late",
+            message_th="ล่าช้ามาแล้ว {minutes} นาที",
+            message_en="{minutes} minutes late",
+        ),
+        actor=system_principal("test"),
+        now=datetime.now(UTC),
+    )
+
+    def report_late(session: Session, rule: AlertRule, now: datetime) -> list[Condition]:
+        return [
+            Condition(
+                subject=f"facility:{facility.id}:report:2026-10-01",
+                area="Na Phra Lan",
+                value=90.0,
+                threshold=0.0,
+                unit="min",
+                facility_id=facility.id,
+                details={"minutes": 90},
+            )
+        ]
+
+    evaluate_rules(
+        web.session,
+        now=datetime.now(UTC),
+        zone=default_zone(),
+        detectors={AlertKind.REPORT_LATE.value: report_late},
+    )
+    web.session.commit()
+    sign_in(web, Role.BACKBONE)
+    inbox = web.client.get("/inbox")
+    assert inbox.status_code == 200, inbox.text
+    assert f"รายงานของ {facility.name_th} ล่าช้า" in inbox.text
+    assert "ล่าช้ามาแล้ว 90 นาที" in inbox.text
+    assert "วิกฤต" in inbox.text  # the rule's severity: critical
