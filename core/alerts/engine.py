@@ -107,9 +107,17 @@ def resolve_automatically(
     )
 
 
+MAX_MILLI = 2**31 - 1
+"""The alert columns are 32-bit integers of thousandths: a figure past 2 147 483 (a station
+silent for years, a huge backlog) is kept as that."""
+
+
 def figure_milli(value: float | None) -> int | None:
     """A condition's figure in the thousandths the alert columns keep."""
-    return None if value is None else to_milli(Decimal(repr(float(value))))
+    if value is None:
+        return None
+    milli = to_milli(Decimal(repr(float(value))))
+    return max(-MAX_MILLI, min(MAX_MILLI, milli))
 
 
 def evaluate_rules(

@@ -54,8 +54,8 @@ def get_rule(session: Session, rule_id: int) -> AlertRulePublic:
 
 
 def _apply(rule: AlertRule, fields: AlertRuleIn, *, actor: Principal, now: datetime) -> None:
-    for name, value in fields.model_dump().items():
-        setattr(rule, name, value.value if hasattr(value, "value") else value)
+    for name, value in fields.model_dump(mode="json").items():
+        setattr(rule, name, value)
     rule.kind = fields.kind
     rule.severity = fields.severity
     rule.updated_at = now

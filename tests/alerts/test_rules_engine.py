@@ -370,3 +370,14 @@ def test_the_seeded_rule_alerts_as_before(session: Session) -> None:
         "ค่าเฉลี่ย 24 ชั่วโมงของ PM25 ที่สถานี Wat (Na Phra Lan) อยู่ที่ 40 ug/m3 "
         "เกินค่ามาตรฐาน 37.5 ug/m3 เมื่อ 2026-11-21 07:05 น."
     )
+
+
+def test_a_figure_too_large_for_the_columns_is_kept_at_their_limit(session: Session) -> None:
+    backlog = rule(session, AlertKind.BACKLOG, threshold=1000)
+
+    def detect(session: Session, rule: AlertRule, now: datetime) -> list[Condition]:
+        return [Condition(subject="backlog:ingest", area=None, value=5e9, threshold=1000.0)]
+
+    evaluate_rules(session, now=T0, zone=ZONE, detectors={AlertKind.BACKLOG.value: detect})
+    [alert] = alerts_of(session, backlog)
+    assert alert.opening_average_milli == 2**31 - 1
