@@ -166,8 +166,9 @@ def test_open_alerts_of_the_built_in_check_become_the_default_rules(
                 text(
                     "INSERT INTO alert (public_id, station_id, parameter_id, kind, standard_id, "
                     "limit_milli, opened_at, opening_average_milli, peak_average_milli, "
-                    "latest_average_milli, updated_at, detected_at, resolved_at) VALUES (:public_id, "
-                    ":station, :parameter, 'exceedance_24h', 's', 1, '2026-11-22 00:00:00+00:00', "
+                    "latest_average_milli, updated_at, detected_at, resolved_at) VALUES "
+                    "(:public_id, :station, :parameter, 'exceedance_24h', 's', 1, "
+                    "'2026-11-22 00:00:00+00:00', "
                     "2, 2, 2, '2026-11-22 00:00:00+00:00', '2026-11-22 00:00:00+00:00', :resolved)"
                 ),
                 {

@@ -87,7 +87,9 @@ def _nowcast_at(
     means: Mapping[datetime, Decimal], newest: datetime, parameter: ParameterInfo
 ) -> Decimal | None:
     hours = [means.get(newest - ago * HOUR) for ago in range(NOWCAST_HOURS)]
-    return nowcast(hours, parameter=parameter.code).value
+    # A negative mean (a sensor's offset below zero) is no concentration: a missing hour.
+    usable = [mean if mean is not None and mean >= 0 else None for mean in hours]
+    return nowcast(usable, parameter=parameter.code).value
 
 
 def _figure_at(
