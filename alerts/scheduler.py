@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.delivery.channels import senders
 from alerts.delivery.dispatcher import dispatch_outbox, retry_policy
+from core.alerts.engine import AlertRun, Hysteresis, evaluate_rules
 from core.alerts.late import evaluate_late_readings
-from core.alerts.service import AlertRun, Hysteresis, evaluate_24h_exceedances
+from core.alerts.measurement import measurement_detectors
 from core.kit.health import HealthRegistry
 from core.kit.jobs import try_job_lock
 from core.settings import DeliverySettings, SchedulerSettings
@@ -27,7 +28,7 @@ def check_exceedances(
     now: datetime | None = None,
     hysteresis: Hysteresis | None = None,
 ) -> AlertRun | None:
-    """One run of the 24-hour exceedance check; None when another replica holds the lock.
+    """One run of the alert rules; None when another replica holds the lock.
 
     The windows late readings touched are judged first, so that an alert they open and
     leave open is the one the check of the current window then follows.
@@ -37,7 +38,13 @@ def check_exceedances(
         if not try_job_lock(session, name="alerts.check_exceedances"):
             return None
         late = evaluate_late_readings(session, now=moment, zone=zone)
-        run = evaluate_24h_exceedances(session, now=moment, zone=zone, hysteresis=hysteresis)
+        run = evaluate_rules(
+            session,
+            now=moment,
+            zone=zone,
+            detectors=measurement_detectors(zone),
+            hysteresis=hysteresis,
+        )
     if late.opened or late.resolved or late.updated:
         log.info(
             "alerts from late readings (%d hours judged again): opened %s, resolved %s, changed %s",

@@ -18,6 +18,7 @@ from api.errors import (
 )
 from api.limits import RequestLimits
 from api.routers import (
+    alert_rules,
     alerts,
     api_keys,
     audit,
@@ -114,6 +115,7 @@ def create_app(
         quality,
         subscriptions,
         bulletins,
+        alert_rules,
     ):
         app.include_router(module.router)
     app.include_router(bulletins.feed_router)

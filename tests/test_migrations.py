@@ -7,9 +7,10 @@ from alembic import command
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
+from core.alerts.measurement import station_subject
 from core.kit.db import make_engine
 from core.kit.schema import alembic_config, check_no_drift, is_hypertable, upgrade_to_head
-from core.standards.parameters import PARAMETERS
+from core.standards.parameters import BY_CODE, PARAMETERS
 from tests.conftest import PostgresDatabases
 
 
@@ -137,3 +138,56 @@ def test_existing_alerts_get_distinct_public_ids(empty_database_url: str) -> Non
     assert len(set(ids)) == 2
     assert all(len(i) == 16 for i in ids)
     check_no_drift(empty_database_url)
+
+
+def test_open_alerts_of_the_built_in_check_become_the_default_rules(
+    empty_database_url: str,
+) -> None:
+    """So that the rules engine follows them instead of opening a second alert."""
+    config = alembic_config(empty_database_url)
+    command.upgrade(config, "0014")
+    engine = make_engine(empty_database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO organisation (name_th, name_en, stakeholder_group, areas, created_at) "
+                "VALUES ('x', 'X', 'other', '[]', '2026-11-22 00:00:00+00:00')"
+            )
+        )
+        station_id = connection.execute(
+            text(
+                "INSERT INTO station (code, name, kind, organisation_id, latitude, longitude, "
+                "area, public, created_at) SELECT 'npl-v01', 'x', 'volunteer', id, 14.6, 100.8, "
+                "'Na Phra Lan', true, '2026-11-22 00:00:00+00:00' FROM organisation RETURNING id"
+            )
+        ).scalar_one()
+        for public_id, resolved in (("open", None), ("closed", "2026-11-23 00:00:00+00:00")):
+            connection.execute(
+                text(
+                    "INSERT INTO alert (public_id, station_id, parameter_id, kind, standard_id, "
+                    "limit_milli, opened_at, opening_average_milli, peak_average_milli, "
+                    "latest_average_milli, updated_at, detected_at, resolved_at) VALUES "
+                    "(:public_id, :station, :parameter, 'exceedance_24h', 's', 1, "
+                    "'2026-11-22 00:00:00+00:00', "
+                    "2, 2, 2, '2026-11-22 00:00:00+00:00', '2026-11-22 00:00:00+00:00', :resolved)"
+                ),
+                {
+                    "public_id": public_id,
+                    "station": station_id,
+                    "parameter": BY_CODE["pm10"].id,
+                    "resolved": resolved,
+                },
+            )
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT public_id, rule_id, subject, area, severity FROM alert ORDER BY public_id")
+        ).all()
+        rule = connection.execute(text("SELECT id, kind, enabled FROM alert_rule")).one()
+    engine.dispose()
+    assert (rule.kind, bool(rule.enabled)) == ("exceedance_24h", True)
+    subject = station_subject(station_id, BY_CODE["pm10"])
+    assert [tuple(r) for r in rows] == [
+        ("closed", None, None, None, None),
+        ("open", rule.id, subject, "Na Phra Lan", "warning"),
+    ]

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.web.pages import (
+    alert_rules,
     aqi,
     bulletins,
     compliance,
@@ -42,6 +43,7 @@ def add_web(app: FastAPI) -> None:
         inbox,
         stations,
         manage,
+        alert_rules,
         quality,
         compliance,
         aqi,

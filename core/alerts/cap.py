@@ -51,6 +51,7 @@ from core.alerts.schemas import SEVERITY_RANK, Severity, severity_of
 from core.kit.errors import NotFound
 from core.models import (
     Alert,
+    AlertKind,
     CapMessage,
     CapStep,
     Language,
@@ -148,7 +149,9 @@ def cap_time(moment: datetime, zone: ZoneInfo) -> str:
 
 def current_severity(alert: Alert) -> Severity:
     """The severity the public sees: from the highest 24-hour average so far."""
-    return severity_of(peak_milli=alert.peak_average_milli, limit_milli=alert.limit_milli)
+    return severity_of(
+        peak_milli=_known(alert.peak_average_milli), limit_milli=_known(alert.limit_milli)
+    )
 
 
 def next_step(alert: Alert, history: Sequence[CapMessage]) -> CapStep | None:
@@ -181,6 +184,8 @@ def sync_cap_messages(
         .outerjoin(last, and_(last.alert_id == Alert.id, last.sequence == latest.c.sequence))
         .where(
             PUBLIC_SCOPE.visible(),
+            # The breaches of a standard: the figures and words of CAP messages are theirs.
+            Alert.kind == AlertKind.EXCEEDANCE_24H,
             # Open, or published and not yet told ended: ended alerts are not read again.
             or_(Alert.resolved_at.is_(None), last.step.in_(UNFINISHED)),
         )
@@ -282,8 +287,15 @@ class Words:
     instruction: str | None
 
 
-def _number(milli: int) -> str:
-    return f"{from_milli(milli):g}"
+def _known(figure: int | None) -> int:
+    """A figure every 24-hour alert carries (only those are published as CAP)."""
+    if figure is None:
+        raise ValueError("a 24-hour alert without its figures cannot be published as CAP")
+    return figure
+
+
+def _number(milli: int | None) -> str:
+    return f"{from_milli(_known(milli)):g}"
 
 
 def alert_words(
@@ -292,10 +304,10 @@ def alert_words(
     """What one step of an alert says in `language`: an alert's own words (the ones every
     channel sends) for its opening, and what changed since for the later steps."""
     opened = alert_opened_message(alert, station, language=language, zone=zone, message_id="")
-    parameter = BY_ID[alert.parameter_id]
+    parameter = BY_ID[_known(alert.parameter_id)]
     name, unit = parameter.code.upper(), parameter.unit
     peak, limit = _number(alert.peak_average_milli), _number(alert.limit_milli)
-    ratio = f"{Decimal(alert.peak_average_milli) / Decimal(alert.limit_milli):.1f}"
+    ratio = f"{Decimal(_known(alert.peak_average_milli)) / Decimal(_known(alert.limit_milli)):.1f}"
     thai = language is Language.TH
     if thai:
         peak_so_far = f" ค่าเฉลี่ย 24 ชั่วโมงสูงสุดนับจากนั้นอยู่ที่ {peak} {unit} ({ratio} เท่าของค่ามาตรฐาน)"
@@ -305,7 +317,7 @@ def alert_words(
             "the standard."
         )
     if step is CapStep.OPENED:
-        risen = alert.peak_average_milli > alert.opening_average_milli
+        risen = _known(alert.peak_average_milli) > _known(alert.opening_average_milli)
         return Words(
             opened.subject, opened.body + (peak_so_far if risen else ""), INSTRUCTION[language]
         )
@@ -365,7 +377,7 @@ def _add_info(
     issuer: Publisher,
 ) -> None:
     """One `info` block, its elements in the order the schema's sequence requires."""
-    parameter = BY_ID[alert.parameter_id]
+    parameter = BY_ID[_known(alert.parameter_id)]
     info = _add(root, "info")
     _add(info, "language", CAP_LANGUAGES[language])
     _add(info, "category", "Env")
@@ -390,7 +402,7 @@ def _add_info(
     for value_name, value in (
         ("parameter", parameter.name),
         ("unit", parameter.unit),
-        ("standard", alert.standard_id),
+        ("standard", alert.standard_id or ""),
         ("limit", _number(alert.limit_milli)),
         ("average_24h", _number(average)),
         ("peak_average_24h", _number(alert.peak_average_milli)),

@@ -29,10 +29,12 @@ from datetime import datetime, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, delete, select
+from sqlalchemy import Table, bindparam, delete, or_, select
 from sqlalchemy.orm import Session
 
-from core.alerts.service import AlertRun
+from core.alerts.engine import AlertRun
+from core.alerts.measurement import rule_stations, station_subject
+from core.alerts.texts import render_alert_texts
 from core.indicators.averages import (
     HOURS_IN_DAY,
     STANDARD_PARAMETERS,
@@ -41,7 +43,7 @@ from core.indicators.averages import (
     series_24h_verdicts,
 )
 from core.kit.time import floor_hour
-from core.models import Alert, AlertKind, PendingEvaluation
+from core.models import Alert, AlertKind, AlertRule, PendingEvaluation, Station
 from core.outbox.service import enqueue_alert_opened
 from core.standards.parameters import BY_CODE, BY_ID, ParameterInfo, to_milli
 
@@ -73,6 +75,7 @@ def evaluate_late_readings(session: Session, *, now: datetime, zone: ZoneInfo) -
     nothing. An hour touched again while this runs is kept for the next run. Flushes only.
     """
     run = AlertRun()
+    rule = default_24h_rule(session)
     last_end = day_window_end(now) - HOUR
     pending = session.execute(
         select(
@@ -90,10 +93,29 @@ def evaluate_late_readings(session: Session, *, now: datetime, zone: ZoneInfo) -
         for h in range(1, HOURS_IN_DAY + 1):
             if (end := row.hour + h * HOUR) <= last_end:
                 windows.add(end)
+    covered = rule_stations(session, rule) if rule is not None else {}
     for (station_id, parameter_id), ends in sorted(touched.items()):
-        if ends:
+        parameter = BY_ID[parameter_id]
+        if (
+            ends
+            and rule is not None
+            and station_id in covered
+            and rule.parameter
+            in (
+                None,
+                parameter.code,
+            )
+        ):
             _reconcile(
-                session, run, station_id, BY_ID[parameter_id], ends, last_end, now=now, zone=zone
+                session,
+                run,
+                rule,
+                covered[station_id],
+                parameter,
+                ends,
+                last_end,
+                now=now,
+                zone=zone,
             )
     if pending:
         session.execute(
@@ -118,6 +140,18 @@ def evaluate_late_readings(session: Session, *, now: datetime, zone: ZoneInfo) -
     return run
 
 
+def default_24h_rule(session: Session) -> AlertRule | None:
+    """The rule alerts for the past are opened under: the first enabled `exceedance_24h`
+    rule (the one seeded by the migration, unless the backbone unit changed it). None: no
+    24-hour rule is enabled, and late readings open nothing."""
+    return session.scalars(
+        select(AlertRule)
+        .where(AlertRule.enabled.is_(True), AlertRule.kind == AlertKind.EXCEEDANCE_24H)
+        .order_by(AlertRule.id)
+        .limit(1)
+    ).first()
+
+
 def _start(alert: Alert) -> datetime:
     return floor_hour(alert.opened_at)
 
@@ -134,7 +168,8 @@ def _covers(alert: Alert, end: datetime) -> bool:
 def _reconcile(
     session: Session,
     run: AlertRun,
-    station_id: int,
+    rule: AlertRule,
+    station: Station,
     parameter: ParameterInfo,
     touched: set[datetime],
     last_end: datetime,
@@ -146,9 +181,10 @@ def _reconcile(
         session.scalars(
             select(Alert)
             .where(
-                Alert.station_id == station_id,
+                Alert.station_id == station.id,
                 Alert.parameter_id == parameter.id,
                 Alert.kind == AlertKind.EXCEEDANCE_24H,
+                or_(Alert.rule_id == rule.id, Alert.rule_id.is_(None)),
             )
             .order_by(Alert.opened_at, Alert.id)
         )
@@ -158,7 +194,7 @@ def _reconcile(
     windows = []
     for end, verdict in series_24h_verdicts(
         session,
-        station_id=station_id,
+        station_id=station.id,
         parameter=parameter,
         first_end=first,
         last_end=last_end,
@@ -167,7 +203,7 @@ def _reconcile(
         if verdict.over_standard is not None and verdict.reported is not None:
             over = verdict.over_standard
         windows.append(_Window(end, over, verdict))
-    series = _Series(session, run, station_id, parameter, alerts, windows, last_end, now, zone)
+    series = _Series(session, run, rule, station, parameter, alerts, windows, last_end, now, zone)
     for alert in list(alerts):
         if any(_covers(alert, end) for end in touched):
             series.resolve_at_first_window_under(alert)
@@ -198,7 +234,8 @@ class _Series:
 
     session: Session
     run: AlertRun
-    station_id: int
+    rule: AlertRule
+    station: Station
     parameter: ParameterInfo
     alerts: list[Alert]
     windows: list[_Window]
@@ -235,7 +272,7 @@ class _Series:
             alert.opening_average_milli = opening
             alert.arrived_late = True
             self._changed(alert)
-        if averages and max(averages) > alert.peak_average_milli:
+        if averages and max(averages) > (alert.peak_average_milli or 0):
             alert.peak_average_milli = max(averages)
             self._changed(alert)
         if later:
@@ -287,7 +324,11 @@ class _Series:
         assert opening is not None, "a run opens on a valid window"
         latest = cleared.average_milli if cleared is not None else None
         alert = Alert(
-            station_id=self.station_id,
+            rule_id=self.rule.id,
+            subject=station_subject(self.station.id, self.parameter),
+            area=self.station.area,
+            severity=self.rule.severity,
+            station_id=self.station.id,
             parameter_id=self.parameter.id,
             kind=AlertKind.EXCEEDANCE_24H,
             standard_id=standard.id,
@@ -303,6 +344,7 @@ class _Series:
             resolution="automatic" if cleared is not None else None,
             resolved_average_milli=latest,
         )
+        render_alert_texts(self.session, alert, self.rule, zone=self.zone)
         self.session.add(alert)
         self.session.flush()
         enqueue_alert_opened(self.session, alert, zone=self.zone)

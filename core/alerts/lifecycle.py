@@ -24,7 +24,7 @@ from core.alerts.schemas import (
     AlertResponsePublic,
     InboxFilter,
 )
-from core.alerts.service import alert_out, list_alerts
+from core.alerts.service import alert_out, alert_visible, list_alerts
 from core.audit import record_change
 from core.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from core.models import Alert, AlertResponse, Role, Station
@@ -44,11 +44,13 @@ RESOLVERS = frozenset({Role.OFFICIAL, *MANAGERS})
 """Who may resolve an alert by hand; they may also acknowledge and respond to any alert."""
 
 
-def _find(session: Session, *, public_id: str, principal: Principal) -> tuple[Alert, Station]:
+def _find(
+    session: Session, *, public_id: str, principal: Principal
+) -> tuple[Alert, Station | None]:
     row = session.execute(
         select(Alert, Station)
-        .join(Station, Station.id == Alert.station_id)
-        .where(Alert.public_id == public_id, StationScope.for_principal(principal).visible())
+        .outerjoin(Station, Station.id == Alert.station_id)
+        .where(Alert.public_id == public_id, alert_visible(StationScope.for_principal(principal)))
     ).first()
     if row is None:
         raise NotFound(f"no alert {public_id}")
@@ -56,20 +58,21 @@ def _find(session: Session, *, public_id: str, principal: Principal) -> tuple[Al
     return alert, station
 
 
-def _may_act(principal: Principal, station: Station) -> bool:
+def _may_act(principal: Principal, alert: Alert, station: Station | None) -> bool:
     if principal.has_role(*RESOLVERS):
         return True
+    facility = station.organisation_id if station is not None else alert.facility_id
     return (
         principal.has_role(Role.OPERATOR)
         and principal.organisation_id is not None
-        and principal.organisation_id == station.organisation_id
+        and principal.organisation_id == facility
     )
 
 
-def _require_act(principal: Principal, station: Station) -> None:
+def _require_act(principal: Principal, alert: Alert, station: Station | None) -> None:
     if principal.is_anonymous:
         raise Unauthenticated("sign in first")
-    if not _may_act(principal, station):
+    if not _may_act(principal, alert, station):
         raise Forbidden(
             "only officials, the backbone unit and the operator of this station's facility "
             "may act on this alert"
@@ -87,7 +90,7 @@ def acknowledge(
 ) -> AlertDetail:
     """Someone has seen it and is on it. Once only, and only while open."""
     alert, station = _find(session, public_id=public_id, principal=principal)
-    _require_act(principal, station)
+    _require_act(principal, alert, station)
     if alert.resolved_at is not None:
         raise AlreadyDone("this alert is already resolved")
     if alert.acknowledged_at is not None:
@@ -113,7 +116,7 @@ def add_response(
 ) -> AlertDetail:
     """Appends what was done; responses are kept, never changed."""
     alert, station = _find(session, public_id=public_id, principal=principal)
-    _require_act(principal, station)
+    _require_act(principal, alert, station)
     text = action.strip()
     if not text:
         raise InvalidInput("say what was done")
@@ -249,6 +252,7 @@ def inbox(
     details = [get_alert(session, public_id=a.id, principal=principal) for a in listed]
     details.sort(key=lambda d: d.opened_at, reverse=True)
     details.sort(key=lambda d: SEVERITY_RANK[d.severity], reverse=True)
+    details.sort(key=lambda d: d.level.rank, reverse=True)
     details.sort(key=lambda d: d.status != "open")
     return details
 
@@ -263,7 +267,9 @@ def _responses(session: Session, alert: Alert) -> list[AlertResponse]:
     )
 
 
-def _detail(session: Session, alert: Alert, station: Station, principal: Principal) -> AlertDetail:
+def _detail(
+    session: Session, alert: Alert, station: Station | None, principal: Principal
+) -> AlertDetail:
     responses = _responses(session, alert)
     history = [
         AlertEvent(
@@ -271,7 +277,11 @@ def _detail(session: Session, alert: Alert, station: Station, principal: Princip
             at=alert.opened_at,
             by=None,
             text=None,
-            average=float(from_milli(alert.opening_average_milli)),
+            average=(
+                float(from_milli(alert.opening_average_milli))
+                if alert.opening_average_milli is not None
+                else None
+            ),
         )
     ]
     if alert.acknowledged_at is not None:
@@ -301,7 +311,7 @@ def _detail(session: Session, alert: Alert, station: Station, principal: Princip
         )
     history.sort(key=lambda e: e.at)
     base = alert_out(alert, station)
-    concerned = _may_act(principal, station)
+    concerned = _may_act(principal, alert, station)
     if not concerned:
         # The public and others see what happened and when, not who wrote what.
         history = [e.model_copy(update={"by": None, "text": None}) for e in history]

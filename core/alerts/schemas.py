@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.models import Severity as RuleSeverity
+
 Severity = Literal["moderate", "high", "very_high"]
 SEVERITY_RANK: dict[str, int] = {"moderate": 1, "high": 2, "very_high": 3}
 
@@ -26,16 +28,19 @@ class AlertPublic(BaseModel):
     )
     status: Literal["open", "resolved"]
     kind: str
-    station_code: str
-    station_name: str
+    station_code: str | None = Field(description="None for an alert about no one station.")
+    station_name: str | None
     area: str
-    parameter: str
-    unit: str
-    standard_id: str
-    limit: float
-    opening_average: float
-    peak_average: float
-    latest_average: float
+    parameter: str | None
+    unit: str | None
+    standard_id: str | None
+    limit: float | None = Field(description="The threshold the rule compares the figure with.")
+    opening_average: float | None = Field(
+        description="The rule's figure when it opened: a 24-hour or hourly average, an AQI, "
+        "minutes silent or late, a count."
+    )
+    peak_average: float | None
+    latest_average: float | None
     opened_at: datetime
     updated_at: datetime
     resolved_at: datetime | None
@@ -51,6 +56,14 @@ class AlertPublic(BaseModel):
         description="How far the highest 24-hour average went over the limit: moderate, high "
         "(1.5× the limit) or very_high (2×)."
     )
+    level: RuleSeverity = Field(
+        description="The severity of the rule that opened it (subscriptions filter on it)."
+    )
+    rule_id: int | None = Field(description="The rule that opened it; None before rules.")
+    title_th: str | None
+    title_en: str | None
+    text_th: str | None = Field(description="The rule's message, filled in, in Thai.")
+    text_en: str | None
     acknowledged_at: datetime | None = None
 
 

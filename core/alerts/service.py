@@ -3,159 +3,76 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, not_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true
 from sqlalchemy.orm import Session
 
-from core.access.principal import system_principal
 from core.access.scope import StationScope
+from core.alerts.engine import (
+    AUTOMATIC,
+    AlertRun,
+    Hysteresis,
+    evaluate_rules,
+    resolve_automatically,
+)
+from core.alerts.measurement import measurement_detectors
 from core.alerts.schemas import AlertPublic, Severity, severity_of
-from core.audit import record_change
-from core.indicators.averages import Verdict, load_24h_verdicts
 from core.models import Alert, AlertKind, Station
-from core.outbox.service import enqueue_alert_opened
-from core.standards.parameters import BY_ID, from_milli, to_milli
+from core.outbox.messages import alert_severity
+from core.standards.parameters import BY_ID, from_milli
 
-
-@dataclass
-class AlertRun:
-    opened: list[int] = field(default_factory=list)
-    updated: list[int] = field(default_factory=list)
-    resolved: list[int] = field(default_factory=list)
-    reevaluated_hours: int = 0
-    """Hours touched by late readings taken from `pending_evaluation` by this run."""
-
-
-@dataclass(frozen=True)
-class Hysteresis:
-    """When an open alert counts as cleared: so that a value flapping around the limit keeps
-    one alert open instead of opening and resolving one every hour."""
-
-    clear_evaluations: int = 3
-    """Evaluations in a row with the average under the limit."""
-    clear_margin: float = 0.1
-    """Or at once, under limit × (1 − margin)."""
-
-    def cleared(self, *, average_milli: int, limit_milli: int, streak: int) -> bool:
-        well_under = average_milli < limit_milli * (1 - self.clear_margin)
-        return well_under or streak >= self.clear_evaluations
+__all__ = [
+    "AUTOMATIC",
+    "AlertRun",
+    "Hysteresis",
+    "alert_out",
+    "alert_visible",
+    "evaluate_24h_exceedances",
+    "list_alerts",
+    "resolve_automatically",
+]
 
 
 def evaluate_24h_exceedances(
     session: Session, *, now: datetime, zone: ZoneInfo, hysteresis: Hysteresis | None = None
 ) -> AlertRun:
-    """Open, update or resolve one alert per station and parameter over its 24-hour standard.
+    """The rules of kind `exceedance_24h` alone (the default one opens one alert per station
+    and parameter over its 24-hour standard): `evaluate_rules` with the measurement detectors.
 
     Idempotent: running it again for the same `now` changes nothing. An average that is not
     valid (fewer than 18 hours of data) neither opens nor resolves an alert. An open alert
     resolves once `hysteresis` says the average has cleared. Flushes only.
     """
-    hysteresis = hysteresis or Hysteresis()
-    run = AlertRun()
-    verdicts = load_24h_verdicts(session, at=now, zone=zone)
-    open_alerts = {
-        (a.station_id, a.parameter_id): a
-        for a in session.scalars(
-            select(Alert).where(Alert.resolved_at.is_(None), Alert.kind == AlertKind.EXCEEDANCE_24H)
-        )
-    }
-    for key, verdict in sorted(verdicts.items()):
-        alert = open_alerts.get(key)
-        if verdict.over_standard is None or verdict.reported is None:
-            continue
-        average_milli = to_milli(verdict.reported)
-        if verdict.over_standard and alert is None:
-            opened = _open_alert(session, key, verdict, average_milli, now, zone)
-            if opened is not None:
-                run.opened.append(opened.id)
-        elif verdict.over_standard and alert is not None:
-            alert.latest_average_milli = average_milli
-            alert.peak_average_milli = max(alert.peak_average_milli, average_milli)
-            alert.updated_at = now
-            alert.clear_streak = 0
-            run.updated.append(alert.id)
-        elif alert is not None:
-            if alert.updated_at == now:
-                continue  # already judged at this moment: idempotent
-            alert.latest_average_milli = average_milli
-            alert.updated_at = now
-            alert.clear_streak += 1
-            if hysteresis.cleared(
-                average_milli=average_milli,
-                limit_milli=alert.limit_milli,
-                streak=alert.clear_streak,
-            ):
-                resolve_automatically(session, alert, average_milli=average_milli, now=now)
-                run.resolved.append(alert.id)
-            else:
-                run.updated.append(alert.id)
-    session.flush()
-    return run
-
-
-AUTOMATIC = system_principal("dustwatch alert check")
-
-
-def resolve_automatically(
-    session: Session, alert: Alert, *, average_milli: int, now: datetime
-) -> None:
-    """The condition cleared: say so, with the average that shows it, in the audit log too."""
-    alert.resolved_at = now
-    alert.resolution = "automatic"
-    alert.resolved_average_milli = average_milli
-    record_change(
+    return evaluate_rules(
         session,
-        actor=AUTOMATIC,
-        action="alert.resolve",
-        entity="alert",
-        entity_id=alert.public_id,
-        before={"status": "open"},
-        after={
-            "status": "resolved",
-            "resolution": "automatic",
-            "average": str(from_milli(average_milli)),
-            "limit": str(from_milli(alert.limit_milli)),
-        },
+        now=now,
+        zone=zone,
+        detectors=measurement_detectors(zone),
+        hysteresis=hysteresis,
+        kinds=frozenset({AlertKind.EXCEEDANCE_24H}),
     )
 
 
-def _open_alert(
-    session: Session,
-    key: tuple[int, int],
-    verdict: Verdict,
-    average_milli: int,
-    now: datetime,
-    zone: ZoneInfo,
-) -> Alert | None:
-    """The alert and the messages that tell its subscribers, in one transaction."""
-    assert verdict.standard is not None
-    alert = Alert(
-        station_id=key[0],
-        parameter_id=key[1],
-        kind=AlertKind.EXCEEDANCE_24H,
-        standard_id=verdict.standard.id,
-        limit_milli=to_milli(verdict.standard.limit),
-        opened_at=now,
-        opening_average_milli=average_milli,
-        peak_average_milli=average_milli,
-        latest_average_milli=average_milli,
-        updated_at=now,
-        detected_at=now,
-        arrived_late=False,
-    )
-    try:
-        with session.begin_nested():
-            session.add(alert)
-            session.flush()
-    except IntegrityError:
-        return None  # another replica opened it first; the unique index keeps one
-    enqueue_alert_opened(session, alert, zone=zone)
-    return alert
+def alert_visible(scope: StationScope) -> ColumnElement[bool]:
+    """Who sees which alert: one of a station follows the station's visibility; a
+    facility's (a late or breaching report) its own organisation and staff; an area's (a
+    cluster of observations, a backlog) staff only. Staff see every station already."""
+    if scope.all_private:
+        return true()
+    conditions = [and_(Alert.station_id.is_not(None), scope.visible())]
+    if scope.organisation_id is not None:
+        conditions.append(
+            and_(Alert.station_id.is_(None), Alert.facility_id == scope.organisation_id)
+        )
+    return or_(*conditions)
+
+
+def alert_area() -> ColumnElement[str]:
+    """The area an alert concerns: its own, else its station's (alerts before rules)."""
+    return func.coalesce(Alert.area, Station.area)
 
 
 def severity_is(severity: Severity) -> ColumnElement[bool]:
@@ -178,43 +95,58 @@ def list_alerts(
     severity: Severity | None = None,
     limit: int = 200,
 ) -> list[AlertPublic]:
-    """Newest first, of the stations the scope may see (and in `areas`, and of `severity`,
-    when given)."""
-    query = select(Alert, Station).join(Station, Station.id == Alert.station_id)
+    """Newest first, of what the scope may see (and in `areas`, and of `severity`, when
+    given)."""
+    query = select(Alert, Station).outerjoin(Station, Station.id == Alert.station_id)
     if status == "open":
         query = query.where(Alert.resolved_at.is_(None))
     elif status == "resolved":
         query = query.where(Alert.resolved_at.is_not(None))
-    query = query.where(scope.visible())
+    query = query.where(alert_visible(scope))
     if areas is not None:
-        query = query.where(Station.area.in_(list(areas)))
+        query = query.where(alert_area().in_(list(areas)))
     if severity is not None:
         query = query.where(severity_is(severity))
     query = query.order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(limit)
     return [alert_out(alert, station) for alert, station in session.execute(query)]
 
 
-def alert_out(alert: Alert, station: Station) -> AlertPublic:
-    parameter = BY_ID[alert.parameter_id]
+def _figure(milli: int | None) -> float | None:
+    return None if milli is None else float(from_milli(milli))
+
+
+def alert_out(alert: Alert, station: Station | None) -> AlertPublic:
+    parameter = BY_ID[alert.parameter_id] if alert.parameter_id is not None else None
+    severity = (
+        severity_of(peak_milli=alert.peak_average_milli, limit_milli=alert.limit_milli)
+        if alert.peak_average_milli is not None and alert.limit_milli
+        else "moderate"
+    )
     return AlertPublic(
         id=alert.public_id,
         status="open" if alert.resolved_at is None else "resolved",
         kind=alert.kind.value,
-        station_code=station.code,
-        station_name=station.name,
-        area=station.area,
-        parameter=parameter.code,
-        unit=parameter.unit,
+        station_code=station.code if station is not None else None,
+        station_name=station.name if station is not None else None,
+        area=alert.area or (station.area if station is not None else ""),
+        parameter=parameter.code if parameter is not None else None,
+        unit=parameter.unit if parameter is not None else None,
         standard_id=alert.standard_id,
-        limit=float(from_milli(alert.limit_milli)),
-        opening_average=float(from_milli(alert.opening_average_milli)),
-        peak_average=float(from_milli(alert.peak_average_milli)),
-        latest_average=float(from_milli(alert.latest_average_milli)),
+        limit=_figure(alert.limit_milli),
+        opening_average=_figure(alert.opening_average_milli),
+        peak_average=_figure(alert.peak_average_milli),
+        latest_average=_figure(alert.latest_average_milli),
         opened_at=alert.opened_at,
         updated_at=alert.updated_at,
         resolved_at=alert.resolved_at,
         detected_at=alert.detected_at,
         arrived_late=alert.arrived_late,
-        severity=severity_of(peak_milli=alert.peak_average_milli, limit_milli=alert.limit_milli),
+        severity=severity,
+        level=alert_severity(alert),
+        rule_id=alert.rule_id,
+        title_th=alert.title_th,
+        title_en=alert.title_en,
+        text_th=alert.text_th,
+        text_en=alert.text_en,
         acknowledged_at=alert.acknowledged_at,
     )

@@ -183,6 +183,10 @@ def _stations_down(
 
 
 def _alert_figure(alert: Alert, station: Station) -> AlertFigure:
+    # The query takes only alerts of a measure against a limit: these figures are set.
+    assert alert.parameter_id is not None
+    assert alert.limit_milli is not None
+    assert alert.peak_average_milli is not None
     info = BY_ID[alert.parameter_id]
     return AlertFigure(
         alert_id=alert.public_id,
@@ -194,6 +198,11 @@ def _alert_figure(alert: Alert, station: Station) -> AlertFigure:
         opened_at=alert.opened_at,
         resolved_at=alert.resolved_at,
     )
+
+
+def _station(alert: Alert, by_id: dict[int, Station]) -> Station:
+    assert alert.station_id is not None  # the query takes the alerts of these stations
+    return by_id[alert.station_id]
 
 
 def _alerts(
@@ -210,14 +219,18 @@ def _alerts(
         select(Alert)
         .where(
             Alert.station_id.in_(list(by_id)),
+            # A measure over a limit; a silent station shows among the stations down.
+            Alert.parameter_id.is_not(None),
+            Alert.limit_milli.is_not(None),
+            Alert.peak_average_milli.is_not(None),
             Alert.opened_at < last,
             or_(Alert.resolved_at.is_(None), Alert.resolved_at >= first),
         )
         .order_by(Alert.opened_at, Alert.id)
     ).all()
-    opened = [_alert_figure(a, by_id[a.station_id]) for a in rows if a.opened_at >= first]
+    opened = [_alert_figure(a, _station(a, by_id)) for a in rows if a.opened_at >= first]
     resolved = [
-        _alert_figure(a, by_id[a.station_id])
+        _alert_figure(a, _station(a, by_id))
         for a in rows
         if a.resolved_at is not None and first <= a.resolved_at < last
     ]

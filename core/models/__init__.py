@@ -3,6 +3,7 @@ migrations are checked against. Importing this package registers every table."""
 
 from core.models.account import AuthToken, Role, TokenKind, UserAccount
 from core.models.alert import Alert, AlertKind, AlertResponse
+from core.models.alert_rule import AlertRule, Averaging
 from core.models.api_key import ApiKey
 from core.models.audit import AuditEvent
 from core.models.bulletin import Bulletin, BulletinKind, BulletinStatus
@@ -55,6 +56,8 @@ __all__ = [
     "Alert",
     "AlertKind",
     "AlertResponse",
+    "AlertRule",
+    "Averaging",
     "ApiKey",
     "AuditEvent",
     "Bulletin",

@@ -20,10 +20,21 @@ from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.kit.db import Base, UTCDateTime
+from core.models.delivery import Severity
 
 
 class AlertKind(enum.StrEnum):
+    """What a rule looks at, and so what its alerts are about; each kind has a detector
+    (core/alerts/measurement.py, core/alerts/detectors/) finding the conditions holding now."""
+
+    VALUE_OVER = "value_over"
+    AQI_BAND = "aqi_band"
     EXCEEDANCE_24H = "exceedance_24h"
+    STATION_SILENT = "station_silent"
+    REPORT_LATE = "report_late"
+    REPORT_BREACH = "report_breach"
+    OBSERVATION_CLUSTER = "observation_cluster"
+    BACKLOG = "backlog"
 
 
 def new_public_id() -> str:
@@ -40,26 +51,41 @@ def _detected_when_opened(context: DefaultExecutionContext) -> datetime:
 
 
 class Alert(Base):
-    """A breach of a standard at one station; at most one open per station, parameter, kind."""
+    """A condition one rule found, for one subject (a station's parameter, a facility's report,
+    an area's cluster); at most one open per rule and subject, updated in place while it holds.
+
+    Alerts from before rules (rule_id NULL) keep the older key: one open per station,
+    parameter and kind. The *_average_milli columns hold the rule's figure (an average, an
+    AQI, minutes, a count) in thousandths, `limit_milli` the threshold it is compared with."""
 
     __tablename__ = "alert"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # What the API shows instead of `id`: gaps in a sequence would reveal private alerts.
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
-    station_id: Mapped[int] = mapped_column(ForeignKey("station.id"))
-    parameter_id: Mapped[int] = mapped_column(SmallInteger, ForeignKey("parameter.id"))
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("alert_rule.id"))
+    subject: Mapped[str | None] = mapped_column(String(200))
+    """The condition's stable key (core/alerts/conditions.py), unique among a rule's open alerts."""
+    area: Mapped[str | None] = mapped_column(String(200))
+    severity: Mapped[Severity | None] = mapped_column(
+        Enum(Severity, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+    )
+    """The rule's severity when it opened; NULL for alerts from before rules."""
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("station.id"))
+    parameter_id: Mapped[int | None] = mapped_column(SmallInteger, ForeignKey("parameter.id"))
+    facility_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    """The facility (organisation) a report alert is about: its operators see it."""
     kind: Mapped[AlertKind] = mapped_column(
         Enum(
             AlertKind, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]
         )
     )
-    standard_id: Mapped[str] = mapped_column(String(64))
-    limit_milli: Mapped[int] = mapped_column(Integer)
+    standard_id: Mapped[str | None] = mapped_column(String(64))
+    limit_milli: Mapped[int | None] = mapped_column(Integer)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    opening_average_milli: Mapped[int] = mapped_column(Integer)
-    peak_average_milli: Mapped[int] = mapped_column(Integer)
-    latest_average_milli: Mapped[int] = mapped_column(Integer)
+    opening_average_milli: Mapped[int | None] = mapped_column(Integer)
+    peak_average_milli: Mapped[int | None] = mapped_column(Integer)
+    latest_average_milli: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_detected_when_opened)
@@ -79,6 +105,11 @@ class Alert(Base):
     resolution_reason: Mapped[str | None] = mapped_column(String(2000))
     resolved_average_milli: Mapped[int | None] = mapped_column(Integer)
     """The 24-hour average that showed the condition had cleared (automatic resolution)."""
+    title_th: Mapped[str | None] = mapped_column(String(400))
+    title_en: Mapped[str | None] = mapped_column(String(400))
+    text_th: Mapped[str | None] = mapped_column(String(2000))
+    text_en: Mapped[str | None] = mapped_column(String(2000))
+    """Rendered from the rule's templates when it opened and at each update."""
 
     __table_args__ = (
         Index(
@@ -87,8 +118,16 @@ class Alert(Base):
             "parameter_id",
             "kind",
             unique=True,
-            postgresql_where=text("resolved_at IS NULL"),
-            sqlite_where=text("resolved_at IS NULL"),
+            postgresql_where=text("resolved_at IS NULL AND rule_id IS NULL"),
+            sqlite_where=text("resolved_at IS NULL AND rule_id IS NULL"),
+        ),
+        Index(
+            "uq_alert_rule_open",
+            "rule_id",
+            "subject",
+            unique=True,
+            postgresql_where=text("resolved_at IS NULL AND rule_id IS NOT NULL"),
+            sqlite_where=text("resolved_at IS NULL AND rule_id IS NOT NULL"),
         ),
         Index("ix_alert_opened_at", "opened_at"),
     )

@@ -21,8 +21,15 @@ MESSAGE_ID_HEADER = "X-Dustwatch-Message-Id"
 
 
 def alert_severity(alert: Alert) -> Severity:
-    """Until rules carry their own severity (issue 8 §1), judged from the average's size."""
-    if alert.opening_average_milli >= CRITICAL_RATIO * alert.limit_milli:
+    """The severity its rule gave it; for alerts from before rules, judged from the size of
+    the average that opened it."""
+    if alert.severity is not None:
+        return Severity(alert.severity)
+    if (
+        alert.opening_average_milli is not None
+        and alert.limit_milli is not None
+        and alert.opening_average_milli >= CRITICAL_RATIO * alert.limit_milli
+    ):
         return Severity.CRITICAL
     return Severity.WARNING
 
@@ -39,41 +46,36 @@ def _number(milli: int) -> str:
 
 
 def alert_opened_message(
-    alert: Alert, station: Station, *, language: Language, zone: ZoneInfo, message_id: str
+    alert: Alert,
+    station: Station | None,
+    *,
+    language: Language,
+    zone: ZoneInfo,
+    message_id: str,
 ) -> Message:
-    """The message that an alert opened, in `language`, with times in the deployment's zone."""
-    parameter = BY_ID[alert.parameter_id]
-    name = parameter.code.upper()
-    average, limit = _number(alert.opening_average_milli), _number(alert.limit_milli)
-    when = alert.opened_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    """The message that an alert opened, in `language`: its rule's title and text as filled
+    in when it opened; for alerts from before rules, the 24-hour wording they always had."""
+    parameter = BY_ID[alert.parameter_id] if alert.parameter_id is not None else None
     severity = alert_severity(alert)
-    if language is Language.TH:
-        subject = f"แจ้งเตือน: {name} เกินมาตรฐานที่สถานี {station.name}"
-        body = (
-            f"ค่าเฉลี่ย 24 ชั่วโมงของ {name} ที่สถานี {station.name} ({station.area}) "
-            f"อยู่ที่ {average} {parameter.unit} เกินค่ามาตรฐาน {limit} {parameter.unit} "
-            f"เมื่อ {when} น."
-        )
+    title = alert.title_th if language is Language.TH else alert.title_en
+    text = alert.text_th if language is Language.TH else alert.text_en
+    if title is not None and text is not None:
+        subject, body = title, text
     else:
-        subject = f"Alert: {name} over the standard at {station.name}"
-        body = (
-            f"The 24-hour average of {name} at {station.name} ({station.area}) was "
-            f"{average} {parameter.unit}, over the standard of {limit} {parameter.unit}, "
-            f"at {when}."
-        )
+        subject, body = _legacy_texts(alert, station, language=language, zone=zone)
     payload: dict[str, Any] = {
         "message_id": message_id,
         "event": "alert.opened",
         "alert_id": alert.public_id,
         "kind": alert.kind.value,
         "severity": severity.value,
-        "station_code": station.code,
-        "station_name": station.name,
-        "area": station.area,
-        "parameter": parameter.code,
-        "unit": parameter.unit,
-        "average": float(from_milli(alert.opening_average_milli)),
-        "limit": float(from_milli(alert.limit_milli)),
+        "station_code": station.code if station is not None else None,
+        "station_name": station.name if station is not None else None,
+        "area": alert.area or (station.area if station is not None else None),
+        "parameter": parameter.code if parameter is not None else None,
+        "unit": parameter.unit if parameter is not None else None,
+        "average": _float(alert.opening_average_milli),
+        "limit": _float(alert.limit_milli),
         "opened_at": alert.opened_at.isoformat(),
         "language": language.value,
         "subject": subject,
@@ -112,6 +114,33 @@ def bulletin_published_message(
         "url": link,
     }
     return Message(subject=subject[:400], body=body, payload=payload)
+
+
+def _float(milli: int | None) -> float | None:
+    return None if milli is None else float(from_milli(milli))
+
+
+def _legacy_texts(
+    alert: Alert, station: Station | None, *, language: Language, zone: ZoneInfo
+) -> tuple[str, str]:
+    name = BY_ID[alert.parameter_id].code.upper() if alert.parameter_id is not None else ""
+    unit = BY_ID[alert.parameter_id].unit if alert.parameter_id is not None else ""
+    place = station.name if station is not None else (alert.area or "")
+    area = alert.area or (station.area if station is not None else "")
+    average = _number(alert.opening_average_milli) if alert.opening_average_milli else "–"
+    limit = _number(alert.limit_milli) if alert.limit_milli else "–"
+    when = alert.opened_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    if language is Language.TH:
+        return (
+            f"แจ้งเตือน: {name} เกินมาตรฐานที่สถานี {place}",
+            f"ค่าเฉลี่ย 24 ชั่วโมงของ {name} ที่สถานี {place} ({area}) "
+            f"อยู่ที่ {average} {unit} เกินค่ามาตรฐาน {limit} {unit} เมื่อ {when} น.",
+        )
+    return (
+        f"Alert: {name} over the standard at {place}",
+        f"The 24-hour average of {name} at {place} ({area}) was {average} {unit}, over the "
+        f"standard of {limit} {unit}, at {when}.",
+    )
 
 
 def webhook_signature(secret: str, *, timestamp: int, body: bytes) -> str:

@@ -76,8 +76,8 @@ def _recipients(session: Session, subscription: Subscription) -> list[str]:
 def enqueue_alert_opened(session: Session, alert: Alert, *, zone: ZoneInfo) -> list[OutboxMessage]:
     """One message per matching subscription and recipient, in the caller's transaction: the
     alert and its messages are committed together, or neither is."""
-    station = session.get(Station, alert.station_id)
-    assert station is not None
+    station = session.get(Station, alert.station_id) if alert.station_id is not None else None
+    area = alert.area or (station.area if station is not None else None)
     severity = alert_severity(alert)
     messages = []
     subscriptions = session.scalars(
@@ -88,7 +88,7 @@ def enqueue_alert_opened(session: Session, alert: Alert, *, zone: ZoneInfo) -> l
             continue
         if severity.rank < subscription.min_severity.rank:
             continue
-        if subscription.areas and station.area not in subscription.areas:
+        if subscription.areas and area not in subscription.areas:
             continue
         for address in _recipients(session, subscription):
             message_id = str(uuid.uuid4())

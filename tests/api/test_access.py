@@ -29,10 +29,13 @@ from core.devices.credentials import issue_credential
 from core.factory_reports.service import Upload, upload_report
 from core.models import (
     Alert,
+    AlertKind,
+    AlertRule,
     BulletinKind,
     CapMessage,
     Channel,
     Role,
+    Severity,
     StakeholderGroup,
     StationKind,
 )
@@ -127,6 +130,35 @@ SEE_NOTES = frozenset({"volunteer", "official", *MANAGERS})
 OBSERVATION = {"kind": "visible_dust", "village": "Na Phra Lan", "note": "Dust over the road"}
 
 
+STAFF = frozenset({"official", *MANAGERS})
+ALERT_RULE = {
+    "name": "Haul road PM10 hourly",
+    "kind": "value_over",
+    "areas": ["Na Phra Lan"],
+    "parameter": "pm10",
+    "threshold": 180,
+    "averaging": "hourly",
+    "severity": "critical",
+    # Doubled braces: World.fill formats bodies with the world's values first.
+    "title_th": "{{parameter}} สูงที่ {{station}}",
+    "title_en": "{{parameter}} high at {{station}}",
+    "message_th": "{{parameter}} {{value}} {{unit}} เกิน {{threshold}}",
+    "message_en": "{{parameter}} {{value}} {{unit}} over {{threshold}}",
+}
+ALERT_RULE_24H = ALERT_RULE | {
+    "kind": "exceedance_24h",
+    "threshold": None,
+    "averaging": None,
+    "severity": "warning",
+}
+
+ALERT_RULE_FORM = {k: str(v) for k, v in ALERT_RULE.items() if k != "areas"} | {
+    "areas": "Na Phra Lan",
+    "enabled": "on",
+}
+ALERT_RULE_24H_FORM = ALERT_RULE_FORM | {"kind": "exceedance_24h", "severity": "warning"}
+
+
 SUBSCRIPTION = {
     "name": "District officials by e-mail",
     "role": "official",
@@ -187,6 +219,19 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/alerts", ALL, sees="{v_kept}", name="shows a public station's alert"),
     Row("GET", "/alerts", SEE_A, sees="{f_a}", name="shows factory A's alert"),
     Row("GET", "/alerts", SEE_B, sees="{f_b}", name="shows factory B's alert"),
+    # Alerts without a station: a facility's to its operators and staff, an area's to staff.
+    Row("GET", "/alerts", SEE_A, sees="{facility_alert_title}", name="shows A's report alert"),
+    Row("GET", "/alerts", STAFF, sees="{area_alert_title}", name="shows an area's cluster"),
+    Row("GET", "/alerts/{public_id}", SEE_A, name="factory A's report"),
+    Row("GET", "/alerts/{public_id}", STAFF, name="an area's cluster"),
+    Row("POST", "/alerts/{public_id}/acknowledge", SEE_A, {"note": "seen"}, name="A's report"),
+    # Alert rules: what raises alerts, managed by the backbone.
+    Row("GET", "/alert-rules", MANAGERS),
+    Row("GET", "/alert-rules", MANAGERS, sees="{rule_name}", name="shows the default rule"),
+    Row("POST", "/alert-rules", MANAGERS, body=ALERT_RULE),
+    Row("GET", "/alert-rules/{rule_id}", MANAGERS),
+    Row("PUT", "/alert-rules/{rule_id}", MANAGERS, body=ALERT_RULE_24H),
+    Row("DELETE", "/alert-rules/{rule_id}", MANAGERS),
     # Alert delivery: who receives what, and what each recipient was sent.
     Row("GET", "/alerts/{public_id}/deliveries", MANAGERS),
     Row("GET", "/alerts/{public_id}/deliveries", MANAGERS, sees="{f_a_alert_to}", name="A's"),
@@ -348,6 +393,12 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/manage/subscriptions", MANAGERS, sees="{f_a_alert_to}", name="shows one"),
     Row("POST", "/manage/subscriptions", MANAGERS, form=SUBSCRIPTION_FORM),
     Row("POST", "/manage/subscriptions/{subscription_id}/delete", MANAGERS),
+    Row("GET", "/manage/alert-rules", MANAGERS),
+    Row("GET", "/manage/alert-rules", MANAGERS, sees="{rule_name}", name="shows the default"),
+    Row("POST", "/manage/alert-rules", MANAGERS, form=ALERT_RULE_FORM),
+    Row("GET", "/manage/alert-rules/{rule_id}", MANAGERS),
+    Row("POST", "/manage/alert-rules/{rule_id}", MANAGERS, form=ALERT_RULE_24H_FORM),
+    Row("POST", "/manage/alert-rules/{rule_id}/disable", MANAGERS),
     # A facility's compliance: its own operators, officials, the backbone and admins.
     Row("GET", "/facilities/{facility_id}/compliance", SEE_A),
     Row("GET", "/facilities/{facility_id}/compliance.csv", SEE_A),
@@ -431,6 +482,9 @@ CONCRETE = {
     "GET /indicators factory A": f"/indicators?{PERIOD}&station={{f_a}}",
     "GET /alerts/{public_id} public station": "/alerts/{alert_v_kept}",
     "GET /alerts/{public_id} factory A": "/alerts/{alert_f_a}",
+    "GET /alerts/{public_id} factory A's report": "/alerts/{facility_alert}",
+    "GET /alerts/{public_id} an area's cluster": "/alerts/{area_alert}",
+    "POST /alerts/{public_id}/acknowledge A's report": "/alerts/{facility_alert}/acknowledge",
     "POST /alerts/{public_id}/acknowledge public": "/alerts/{alert_v_kept}/acknowledge",
     "POST /alerts/{public_id}/acknowledge factory A": "/alerts/{alert_f_a}/acknowledge",
     "POST /alerts/{public_id}/responses public": "/alerts/{alert_v_kept}/responses",
@@ -582,6 +636,45 @@ def alert_of(session: Session, station_id: int) -> str:
     return session.scalars(select(Alert.public_id).where(Alert.station_id == station_id)).one()
 
 
+def alert_without_station(
+    session: Session, kind: AlertKind, *, subject: str, title: str, facility_id: int | None
+) -> str:
+    """An open alert of a rule that looks at no station (as the report and cluster
+    detectors open them), under a rule of its kind."""
+    now = datetime.now(UTC)
+    texts = {"title_th": title, "title_en": title, "message_th": title, "message_en": title}
+    rule = AlertRule(
+        name=title,
+        kind=kind,
+        areas=[],
+        severity=Severity.WARNING,
+        created_at=now,
+        created_by="test",
+        updated_at=now,
+        updated_by="test",
+        **texts,
+    )
+    session.add(rule)
+    session.flush()
+    alert = Alert(
+        rule_id=rule.id,
+        subject=subject,
+        area="Na Phra Lan",
+        severity=Severity.WARNING,
+        facility_id=facility_id,
+        kind=kind,
+        opened_at=now,
+        updated_at=now,
+        title_th=title,
+        title_en=title,
+        text_th=title,
+        text_en=title,
+    )
+    session.add(alert)
+    session.flush()
+    return alert.public_id
+
+
 def build_world(api: Api) -> World:
     s = api.session
     community = make_organisation(s, stakeholder_group=StakeholderGroup.AFFECTED_COMMUNITY)
@@ -663,9 +756,31 @@ def build_world(api: Api) -> World:
         zone=default_zone(),
     )
     bulletins = draft_bulletins_for_access(s, now)
+    facility_alert = alert_without_station(
+        s,
+        AlertKind.REPORT_LATE,
+        subject=f"facility:{factory_a.id}:report:2026-10-01",
+        title="Factory A report is late",
+        facility_id=factory_a.id,
+    )
+    area_alert = alert_without_station(
+        s,
+        AlertKind.OBSERVATION_CLUSTER,
+        subject="cluster:Na Phra Lan:1",
+        title="Dust reported by five volunteers",
+        facility_id=None,
+    )
+    default_rule = s.scalars(select(AlertRule).order_by(AlertRule.id)).first()
+    assert default_rule is not None
     world = World(
         values={
             **bulletins,
+            "facility_alert": facility_alert,
+            "facility_alert_title": "Factory A report is late",
+            "area_alert": area_alert,
+            "area_alert_title": "Dust reported by five volunteers",
+            "rule_id": str(default_rule.id),
+            "rule_name": "24-hour average over the standard",
             "report_id": str(september.id),
             "subscription_id": str(subscription.id),
             "public_id": f_a_alert.public_id,
