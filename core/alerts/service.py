@@ -18,7 +18,7 @@ from core.alerts.schemas import AlertPublic, severity_of
 from core.audit import record_change
 from core.indicators.averages import Verdict, load_24h_verdicts
 from core.models import Alert, AlertKind, Station
-from core.outbox.service import enqueue_alert_opened
+from core.outbox.service import enqueue_alert_opened, enqueue_alert_resolved
 from core.standards.parameters import BY_ID, from_milli, to_milli
 
 
@@ -90,7 +90,9 @@ def evaluate_24h_exceedances(
                 limit_milli=alert.limit_milli,
                 streak=alert.clear_streak,
             ):
-                resolve_automatically(session, alert, average_milli=average_milli, now=now)
+                resolve_automatically(
+                    session, alert, average_milli=average_milli, now=now, zone=zone
+                )
                 run.resolved.append(alert.id)
             else:
                 run.updated.append(alert.id)
@@ -102,9 +104,10 @@ AUTOMATIC = system_principal("dustwatch alert check")
 
 
 def resolve_automatically(
-    session: Session, alert: Alert, *, average_milli: int, now: datetime
+    session: Session, alert: Alert, *, average_milli: int, now: datetime, zone: ZoneInfo
 ) -> None:
-    """The condition cleared: say so, with the average that shows it, in the audit log too."""
+    """The condition cleared: say so, with the average that shows it, in the audit log and
+    to everyone who was told of the alert."""
     alert.resolved_at = now
     alert.resolution = "automatic"
     alert.resolved_average_milli = average_milli
@@ -122,6 +125,7 @@ def resolve_automatically(
             "limit": str(from_milli(alert.limit_milli)),
         },
     )
+    enqueue_alert_resolved(session, alert, zone=zone, now=now)
 
 
 def _open_alert(

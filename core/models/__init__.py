@@ -2,13 +2,15 @@
 migrations are checked against. Importing this package registers every table."""
 
 from core.models.account import AuthToken, Role, TokenKind, UserAccount
-from core.models.alert import Alert, AlertKind, AlertResponse
+from core.models.alert import Alert, AlertEscalation, AlertKind, AlertResponse
 from core.models.api_key import ApiKey
 from core.models.audit import AuditEvent
 from core.models.delivery import (
+    MAX_LEVEL,
     Channel,
     DeliveryAttempt,
     Language,
+    MessageEvent,
     OutboxMessage,
     OutboxStatus,
     Severity,
@@ -41,14 +43,17 @@ from core.models.reading import (
 from core.models.station import Station, StationKeeper, StationKind
 
 __all__ = [
+    "MAX_LEVEL",
     "Channel",
     "DeliveryAttempt",
     "Language",
+    "MessageEvent",
     "OutboxMessage",
     "OutboxStatus",
     "Severity",
     "Subscription",
     "Alert",
+    "AlertEscalation",
     "AlertKind",
     "AlertResponse",
     "ApiKey",

@@ -82,6 +82,114 @@ def alert_opened_message(
     return Message(subject=subject, body=body, payload=payload)
 
 
+def alert_escalated_message(
+    alert: Alert,
+    station: Station,
+    *,
+    language: Language,
+    zone: ZoneInfo,
+    message_id: str,
+    level: int,
+    waited_minutes: int,
+) -> Message:
+    """The opening, marked as escalated to `level` because nobody acknowledged it."""
+    opened = alert_opened_message(
+        alert, station, language=language, zone=zone, message_id=message_id
+    )
+    if language is Language.TH:
+        subject = f"[ยกระดับ {level}] {opened.subject}"
+        note = f"ยังไม่มีผู้รับทราบการแจ้งเตือนนี้ภายใน {waited_minutes} นาที จึงแจ้งถึงท่าน"
+    else:
+        subject = f"[Escalated, level {level}] {opened.subject}"
+        note = (
+            f"Nobody acknowledged this alert within {waited_minutes} minutes, so it is "
+            "passed on to you."
+        )
+    body = f"{opened.body}\n{note}"
+    payload = opened.payload | {
+        "event": "alert.escalated",
+        "escalation_level": level,
+        "subject": subject,
+        "text": body,
+    }
+    return Message(subject=subject, body=body, payload=payload)
+
+
+def alert_resolved_message(
+    alert: Alert,
+    station: Station,
+    *,
+    language: Language,
+    zone: ZoneInfo,
+    message_id: str,
+    original_message_id: str,
+) -> Message:
+    """That an alert is over: with the average that shows it cleared, or the reason it was
+    closed by hand. Follows the message `original_message_id` that told the recipient of it."""
+    parameter = BY_ID[alert.parameter_id]
+    name = parameter.code.upper()
+    unit, limit = parameter.unit, _number(alert.limit_milli)
+    assert alert.resolved_at is not None
+    when = alert.resolved_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    opened = alert.opened_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    average_milli = alert.resolved_average_milli
+    automatic = alert.resolution != "by_hand" and average_milli is not None
+    reason = alert.resolution_reason or ""
+    if automatic:
+        assert average_milli is not None
+        average = _number(average_milli)
+        if language is Language.TH:
+            subject = f"สิ้นสุดการแจ้งเตือน: {name} กลับมาอยู่ในเกณฑ์มาตรฐานที่สถานี {station.name}"
+            body = (
+                f"ค่าเฉลี่ย 24 ชั่วโมงของ {name} ที่สถานี {station.name} ({station.area}) "
+                f"ลดลงเหลือ {average} {unit} ไม่เกินค่ามาตรฐาน {limit} {unit} เมื่อ {when} น. "
+                f"การแจ้งเตือนที่เริ่มเมื่อ {opened} น. สิ้นสุดแล้ว"
+            )
+        else:
+            subject = f"Resolved: {name} back under the standard at {station.name}"
+            body = (
+                f"The 24-hour average of {name} at {station.name} ({station.area}) was "
+                f"{average} {unit}, under the standard of {limit} {unit}, at {when}. "
+                f"The alert opened at {opened} is resolved."
+            )
+    elif language is Language.TH:
+        subject = f"ปิดการแจ้งเตือน: {name} ที่สถานี {station.name}"
+        body = (
+            f"เจ้าหน้าที่ปิดการแจ้งเตือน {name} ที่สถานี {station.name} ({station.area}) "
+            f"ที่เริ่มเมื่อ {opened} น. เมื่อ {when} น. เหตุผล: {reason}"
+        )
+    else:
+        subject = f"Closed: the {name} alert at {station.name}"
+        body = (
+            f"The alert on {name} at {station.name} ({station.area}), opened at {opened}, "
+            f"was closed by hand at {when}. Reason: {reason}"
+        )
+    payload: dict[str, Any] = {
+        "message_id": message_id,
+        "event": "alert.resolved",
+        "alert_id": alert.public_id,
+        "original_message_id": original_message_id,
+        "kind": alert.kind.value,
+        "station_code": station.code,
+        "station_name": station.name,
+        "area": station.area,
+        "parameter": parameter.code,
+        "unit": unit,
+        "limit": float(from_milli(alert.limit_milli)),
+        "opened_at": alert.opened_at.isoformat(),
+        "resolved_at": alert.resolved_at.isoformat(),
+        "resolution": "automatic" if automatic else "by_hand",
+        "average": (
+            float(from_milli(average_milli)) if automatic and average_milli is not None else None
+        ),
+        "reason": None if automatic else reason,
+        "language": language.value,
+        "subject": subject,
+        "text": body,
+    }
+    return Message(subject=subject, body=body, payload=payload)
+
+
 def webhook_signature(secret: str, *, timestamp: int, body: bytes) -> str:
     """`sha256=` and the hex HMAC-SHA256, keyed by the subscription's secret, of
     `<timestamp>.<body>`: a receiver recomputes it and refuses old time stamps (replays)."""

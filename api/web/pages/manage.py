@@ -28,6 +28,7 @@ from core.outbox.subscriptions import (
     delete_subscription,
     list_subscriptions,
 )
+from core.outbox.webhooks import UnsafeWebhook, WebhookPolicy
 from core.stations.service import list_stations
 
 router = APIRouter(prefix="/manage", route_class=PageRoute, include_in_schema=False)
@@ -131,6 +132,15 @@ SEVERITY_NAMES = {
 NO_USER = N_("Choose one of the options.")
 NEEDS_SECRET = N_("A webhook needs a secret of at least 16 characters.")
 NEEDS_ADDRESS = N_("This channel needs an address.")
+UNSAFE_WEBHOOK = N_(
+    "This webhook address is refused: it must start with https:// and reach a public "
+    "address, not this machine or an internal network."
+)
+LEVEL_NAMES = {
+    1: N_("1: when an alert opens"),
+    2: N_("2: when nobody acknowledges it in time"),
+    3: N_("3: when it is still not acknowledged after that"),
+}
 
 
 def _subscriptions_page(
@@ -144,6 +154,9 @@ def _subscriptions_page(
             "roles": list(Role),
             "channel_names": CHANNEL_NAMES,
             "severity_names": SEVERITY_NAMES,
+            "level_names": LEVEL_NAMES,
+            "escalate_after": page.settings.alerts.escalate_after_minutes,
+            "escalate_critical_after": page.settings.alerts.escalate_critical_after_minutes,
             "values": values or {},
             "errors": errors or {},
             "done": page.request.query_params.get("done"),
@@ -168,6 +181,7 @@ def add_subscription(
     areas: Annotated[str, Form()] = "",
     min_severity: Annotated[str, Form()] = "warning",
     language: Annotated[str, Form()] = "th",
+    level: Annotated[str, Form()] = "1",
 ) -> Response:
     """`recipient` is `role:<role>` or `user:<id>`; `areas` are separated by commas."""
     kind, _, who = recipient.partition(":")
@@ -181,6 +195,7 @@ def add_subscription(
         "areas": [a.strip() for a in areas.split(",") if a.strip()],
         "min_severity": min_severity,
         "language": language,
+        "level": level,
     }
     if channel == "webhook" and not secret:
         outcome: Outcome[Any] = Outcome(errors={"secret": page.gettext(NEEDS_SECRET)})
@@ -192,9 +207,16 @@ def add_subscription(
             SubscriptionIn,
             values,
             lambda data: create_subscription(
-                page.session, data, actor=page.principal, now=page.now
+                page.session,
+                data,
+                actor=page.principal,
+                now=page.now,
+                webhooks=WebhookPolicy.from_settings(page.settings.delivery),
             ),
-            refusals={InvalidInput: ("recipient", NO_USER)},
+            refusals={
+                UnsafeWebhook: ("address", UNSAFE_WEBHOOK),
+                InvalidInput: ("recipient", NO_USER),
+            },
         )
     if outcome.result is None:
         shown = {
@@ -205,6 +227,7 @@ def add_subscription(
             "areas": areas,
             "min_severity": min_severity,
             "language": language,
+            "level": level,
         }
         return _subscriptions_page(page, values=shown, errors=outcome.errors)
     return _see_other("/manage/subscriptions?done=created")
