@@ -16,6 +16,7 @@ from core.outbox.schemas import SubscriptionIn, SubscriptionPublic
 from core.outbox.webhooks import WebhookPolicy, check_webhook_address
 
 ENTITY = "subscription"
+STRICT = WebhookPolicy()
 
 
 def _snapshot(subscription: Subscription) -> dict[str, Any]:
@@ -77,10 +78,10 @@ def create_subscription(
     *,
     actor: Principal,
     now: datetime,
-    webhooks: WebhookPolicy,
+    webhooks: WebhookPolicy = STRICT,
 ) -> SubscriptionPublic:
-    """`webhooks` says which webhook addresses are allowed: refused ones raise
-    `UnsafeWebhook` with the reason."""
+    """`webhooks` says which webhook addresses are allowed (by default https to public
+    addresses only): refused ones raise `UnsafeWebhook` with the reason."""
     subscription = Subscription(created_at=now)
     _apply(session, subscription, fields, webhooks)
     session.add(subscription)
@@ -103,7 +104,7 @@ def update_subscription(
     fields: SubscriptionIn,
     *,
     actor: Principal,
-    webhooks: WebhookPolicy,
+    webhooks: WebhookPolicy = STRICT,
 ) -> SubscriptionPublic:
     subscription = _get(session, subscription_id)
     before = _snapshot(subscription)
