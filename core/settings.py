@@ -182,6 +182,16 @@ class DeliverySettings(BaseModel):
     )
     batch_size: int = Field(default=50, ge=1)
     http_timeout_seconds: float = Field(default=15, gt=0)
+    allow_http_webhooks: bool = Field(
+        default=False,
+        description="Accept webhook addresses over plain http://; otherwise https:// only.",
+    )
+    allow_private_webhooks: bool = Field(
+        default=False,
+        description="Let webhooks reach loopback, private and link-local addresses (the "
+        "machine itself, the internal network, cloud metadata); off, such an address is "
+        "refused when subscribing and again at each send.",
+    )
     mqtt_url: str | None = Field(
         default=None,
         description="mqtt://dustwatch-alerts:<password>@host:1883: the broker that alert "
@@ -208,6 +218,17 @@ class AlertSettings(BaseModel):
     require_response_to_resolve: bool = Field(
         default=False,
         description="Refuse to resolve an alert by hand until someone has recorded a response.",
+    )
+    escalate_after_minutes: int = Field(
+        default=30,
+        ge=1,
+        description="An open alert nobody has acknowledged this long after it was detected "
+        "(or after its last escalation) is told to the next level of recipients.",
+    )
+    escalate_critical_after_minutes: int = Field(
+        default=15,
+        ge=1,
+        description="The same for critical alerts.",
     )
 
 

@@ -8,7 +8,7 @@ import smtplib
 import time
 from email.message import EmailMessage
 from email.utils import formatdate
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 import httpx
@@ -23,6 +23,7 @@ from core.outbox.messages import (
     webhook_signature,
 )
 from core.outbox.service import ClaimedMessage
+from core.outbox.webhooks import UnsafeWebhook, WebhookPolicy, check_webhook_address
 from core.settings import DeliverySettings, LineSettings, SmtpSettings
 
 LINE_TEXT_LIMIT = 5000
@@ -73,14 +74,25 @@ class EmailSender:
 
 
 class WebhookSender:
-    """A JSON POST signed with the subscription's secret over `<timestamp>.<body>`."""
+    """A JSON POST signed with the subscription's secret over `<timestamp>.<body>`.
 
-    def __init__(self, *, timeout: float) -> None:
+    The address is checked against `policy` at each send, and the request goes to the very
+    address that passed the check (the host name in the `Host` header and for TLS), so DNS
+    that changes between check and connect cannot point it at an internal service. Proxies
+    from the environment are not used, and redirects are not followed.
+    """
+
+    def __init__(self, *, timeout: float, policy: WebhookPolicy | None = None) -> None:
         self._timeout = timeout
+        self._policy = policy or WebhookPolicy()
 
     def send(self, message: ClaimedMessage) -> None:
         if not message.secret:
             raise DeliveryError("the subscription has no secret (was it deleted?)")
+        try:
+            addresses = check_webhook_address(message.address, self._policy)
+        except UnsafeWebhook as refusal:
+            raise DeliveryError(f"webhook refused: {refusal}") from refusal
         body = _json_body(message)
         timestamp = int(time.time())
         headers = {
@@ -89,12 +101,20 @@ class WebhookSender:
             SIGNATURE_HEADER: webhook_signature(message.secret, timestamp=timestamp, body=body),
             MESSAGE_ID_HEADER: message.message_id,
         }
+        url = httpx.URL(message.address)
+        extensions: dict[str, Any] = {}
+        if addresses is not None:
+            headers["Host"] = url.netloc.decode("ascii")
+            if url.scheme == "https":
+                extensions["sni_hostname"] = url.host
+            url = url.copy_with(host=str(addresses[0]))
         try:
-            response = httpx.post(
-                message.address, content=body, headers=headers, timeout=self._timeout
-            )
+            with httpx.Client(
+                timeout=self._timeout, trust_env=False, follow_redirects=False
+            ) as client:
+                response = client.post(url, content=body, headers=headers, extensions=extensions)
         except httpx.HTTPError as error:
-            raise DeliveryError(f"webhook: {error}") from error
+            raise DeliveryError(f"webhook: {type(error).__name__}: {error}") from error
         if not response.is_success:
             raise DeliveryError(f"webhook answered {response.status_code}")
 
@@ -182,7 +202,9 @@ def senders(settings: DeliverySettings, *, topic_prefix: str) -> dict[Channel, S
     until it is (rather than failing their attempts away)."""
     timeout = settings.http_timeout_seconds
     configured: dict[Channel, Sender] = {
-        Channel.WEBHOOK: WebhookSender(timeout=timeout),
+        Channel.WEBHOOK: WebhookSender(
+            timeout=timeout, policy=WebhookPolicy.from_settings(settings)
+        ),
     }
     if settings.smtp.host:
         configured[Channel.EMAIL] = EmailSender(settings.smtp)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Depends, status
 
 from api.auth import PrincipalDep, require_roles
-from api.deps import SessionDep
+from api.deps import SessionDep, SettingsDep
 from core.alerts.rule_schemas import AlertRuleIn, AlertRulePublic
 from core.alerts.rules import create_rule, disable_rule, get_rule, list_rules, update_rule
 from core.kit.db import RowId
@@ -52,7 +52,9 @@ def put_alert_rule(
 
 @router.delete("/{rule_id}", response_model=AlertRulePublic, dependencies=[Depends(managers)])
 def delete_alert_rule(
-    rule_id: RowId, session: SessionDep, principal: PrincipalDep
+    rule_id: RowId, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
 ) -> AlertRulePublic:
     """Disables the rule (kept, with its alerts' history); its open alerts are closed."""
-    return disable_rule(session, rule_id, actor=principal, now=datetime.now(UTC))
+    return disable_rule(
+        session, rule_id, actor=principal, now=datetime.now(UTC), zone=settings.zone
+    )

@@ -94,4 +94,5 @@ def post_resolve(
         reason=body.reason,
         now=datetime.now(UTC),
         require_response=settings.alerts.require_response_to_resolve,
+        zone=settings.zone,
     )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Depends, Response, status
 
 from api.auth import PrincipalDep, require_roles
-from api.deps import SessionDep
+from api.deps import SessionDep, SettingsDep
 from core.kit.db import RowId
 from core.models import Role
 from core.outbox.schemas import SubscriptionIn, SubscriptionPublic
@@ -17,6 +17,7 @@ from core.outbox.subscriptions import (
     list_subscriptions,
     update_subscription,
 )
+from core.outbox.webhooks import WebhookPolicy
 
 router = APIRouter(prefix="/subscriptions", tags=["alerts"])
 
@@ -36,20 +37,38 @@ def get_subscriptions(session: SessionDep) -> list[SubscriptionPublic]:
     dependencies=[Depends(managers)],
 )
 def post_subscription(
-    data: SubscriptionIn, session: SessionDep, principal: PrincipalDep
+    data: SubscriptionIn, session: SessionDep, settings: SettingsDep, principal: PrincipalDep
 ) -> SubscriptionPublic:
-    """Subscribe a user or a role to alerts of some areas (none: all), from a severity up."""
-    return create_subscription(session, data, actor=principal, now=datetime.now(UTC))
+    """Subscribe a user or a role to alerts of some areas (none: all), from a severity up, at
+    a level (1: when an alert opens; 2, 3: when it escalates unacknowledged). A webhook must
+    be https:// to a public address (422 otherwise, with the reason)."""
+    return create_subscription(
+        session,
+        data,
+        actor=principal,
+        now=datetime.now(UTC),
+        webhooks=WebhookPolicy.from_settings(settings.delivery),
+    )
 
 
 @router.put(
     "/{subscription_id}", response_model=SubscriptionPublic, dependencies=[Depends(managers)]
 )
 def put_subscription(
-    subscription_id: RowId, data: SubscriptionIn, session: SessionDep, principal: PrincipalDep
+    subscription_id: RowId,
+    data: SubscriptionIn,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
 ) -> SubscriptionPublic:
     """Replace a subscription; a webhook keeps its secret when `secret` is left out."""
-    return update_subscription(session, subscription_id, data, actor=principal)
+    return update_subscription(
+        session,
+        subscription_id,
+        data,
+        actor=principal,
+        webhooks=WebhookPolicy.from_settings(settings.delivery),
+    )
 
 
 @router.delete(

@@ -31,7 +31,7 @@ from core.alerts.conditions import Condition
 from core.alerts.texts import render_alert_texts
 from core.audit import record_change
 from core.models import Alert, AlertKind, AlertRule
-from core.outbox.service import enqueue_alert_opened
+from core.outbox.service import enqueue_alert_opened, enqueue_alert_resolved
 from core.standards.parameters import from_milli, to_milli
 
 log = logging.getLogger(__name__)
@@ -85,9 +85,10 @@ AUTOMATIC = system_principal("dustwatch alert check")
 
 
 def resolve_automatically(
-    session: Session, alert: Alert, *, average_milli: int | None, now: datetime
+    session: Session, alert: Alert, *, average_milli: int | None, now: datetime, zone: ZoneInfo
 ) -> None:
-    """The condition cleared: say so, with the figure that shows it, in the audit log too."""
+    """The condition cleared: say so, with the figure that shows it, in the audit log and
+    to everyone who was told of the alert."""
     alert.resolved_at = now
     alert.resolution = "automatic"
     alert.resolved_average_milli = average_milli
@@ -105,6 +106,7 @@ def resolve_automatically(
             "limit": None if alert.limit_milli is None else str(from_milli(alert.limit_milli)),
         },
     )
+    enqueue_alert_resolved(session, alert, zone=zone, now=now)
 
 
 MAX_MILLI = 2**31 - 1
@@ -205,7 +207,7 @@ def _evaluate_rule(
         if hysteresis.cleared(
             average_milli=value, limit_milli=alert.limit_milli, streak=alert.clear_streak
         ):
-            resolve_automatically(session, alert, average_milli=value, now=now)
+            resolve_automatically(session, alert, average_milli=value, now=now, zone=zone)
             run.resolved.append(alert.id)
         else:
             run.updated.append(alert.id)

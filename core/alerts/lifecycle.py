@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,8 +28,9 @@ from core.alerts.schemas import (
 from core.alerts.service import alert_out, alert_visible, list_alerts
 from core.audit import record_change
 from core.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
-from core.models import Alert, AlertResponse, Role, Station
+from core.models import Alert, AlertEscalation, AlertResponse, Role, Station
 from core.organisations.service import get_organisation
+from core.outbox.service import enqueue_alert_resolved
 from core.standards.parameters import from_milli
 
 
@@ -150,8 +152,10 @@ def resolve_by_hand(
     reason: str,
     now: datetime,
     require_response: bool,
+    zone: ZoneInfo,
 ) -> AlertDetail:
     """Closes an open alert with a reason; when `require_response`, only after a response.
+    Everyone who was told of it is told it is closed, with the reason.
 
     If the condition still holds, the next evaluation opens a new alert for it.
     """
@@ -184,6 +188,7 @@ def resolve_by_hand(
         before={"status": "open"},
         after={"status": "resolved", "resolution": "by_hand", "reason": alert.resolution_reason},
     )
+    enqueue_alert_resolved(session, alert, zone=zone, now=now)
     return _detail(session, alert, station, principal)
 
 
@@ -294,6 +299,12 @@ def _detail(
             )
         )
     history.extend(
+        AlertEvent(kind="escalated", at=e.at, by=None, text=None, level=e.level)
+        for e in session.scalars(
+            select(AlertEscalation).where(AlertEscalation.alert_id == alert.id)
+        )
+    )
+    history.extend(
         AlertEvent(kind="response", at=r.at, by=r.actor_label, text=r.action) for r in responses
     )
     resolution = alert.resolution
@@ -328,6 +339,8 @@ def _detail(
             if alert.resolved_average_milli is not None
             else None
         ),
+        escalation_level=alert.escalation_level,
+        escalated_at=alert.escalated_at,
         responses=[
             AlertResponsePublic(at=r.at, by=r.actor_label, action=r.action) for r in responses
         ],

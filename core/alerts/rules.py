@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from core.alerts.rule_schemas import AlertRuleFields, AlertRuleIn, AlertRulePubl
 from core.audit.service import record_change
 from core.kit.errors import InvalidInput, NotFound
 from core.models import Alert, AlertRule
+from core.outbox.service import enqueue_alert_resolved
 
 ENTITY = "alert_rule"
 
@@ -108,10 +110,11 @@ def update_rule(
 
 
 def disable_rule(
-    session: Session, rule_id: int, *, actor: Principal, now: datetime
+    session: Session, rule_id: int, *, actor: Principal, now: datetime, zone: ZoneInfo
 ) -> AlertRulePublic:
     """It opens nothing more, and its open alerts are closed by the person who disabled it
-    (nothing would follow them any more), with that as the reason."""
+    (nothing would follow them any more), with that as the reason; whoever was told of them
+    is told they are closed."""
     rule = _get(session, rule_id)
     before = _snapshot(rule)
     if rule.enabled:
@@ -139,6 +142,7 @@ def disable_rule(
                     "reason": alert.resolution_reason,
                 },
             )
+            enqueue_alert_resolved(session, alert, zone=zone, now=now)
         session.flush()
     record_change(
         session,

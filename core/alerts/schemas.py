@@ -76,13 +76,16 @@ class AlertResponsePublic(BaseModel):
 class AlertEvent(BaseModel):
     """One step of an alert's history, oldest first."""
 
-    kind: Literal["opened", "acknowledged", "response", "resolved"]
+    kind: Literal["opened", "escalated", "acknowledged", "response", "resolved"]
     at: datetime
     by: str | None = Field(description="Who; None for what dustwatch did by itself.")
     text: str | None = Field(description="The note, the action taken or the reason.")
     average: float | None = Field(
         default=None,
         description="The 24-hour average that opened it or that showed it had cleared.",
+    )
+    level: int | None = Field(
+        default=None, description="For an escalation: the level of recipients it went to."
     )
 
 
@@ -97,6 +100,11 @@ class AlertDetail(AlertPublic):
     resolved_by: str | None
     resolution_reason: str | None
     resolved_average: float | None
+    escalation_level: int = Field(
+        description="Which level of recipients has been told: 1 when it opened, 2 or 3 after "
+        "it escalated because nobody acknowledged it in time."
+    )
+    escalated_at: datetime | None = Field(description="When it last escalated.")
     responses: list[AlertResponsePublic]
     history: list[AlertEvent]
     may_act: bool = Field(description="The caller may acknowledge it and record responses.")

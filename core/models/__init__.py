@@ -2,16 +2,18 @@
 migrations are checked against. Importing this package registers every table."""
 
 from core.models.account import AuthToken, Role, TokenKind, UserAccount
-from core.models.alert import Alert, AlertKind, AlertResponse
+from core.models.alert import Alert, AlertEscalation, AlertKind, AlertResponse
 from core.models.alert_rule import AlertRule, Averaging
 from core.models.api_key import ApiKey
 from core.models.audit import AuditEvent
 from core.models.bulletin import Bulletin, BulletinKind, BulletinStatus
 from core.models.cap import CapMessage, CapStep
 from core.models.delivery import (
+    MAX_LEVEL,
     Channel,
     DeliveryAttempt,
     Language,
+    MessageEvent,
     OutboxMessage,
     OutboxStatus,
     Receives,
@@ -45,15 +47,18 @@ from core.models.reading import (
 from core.models.station import Station, StationKeeper, StationKind
 
 __all__ = [
+    "MAX_LEVEL",
     "Channel",
     "DeliveryAttempt",
     "Language",
+    "MessageEvent",
     "OutboxMessage",
     "OutboxStatus",
     "Receives",
     "Severity",
     "Subscription",
     "Alert",
+    "AlertEscalation",
     "AlertKind",
     "AlertResponse",
     "AlertRule",

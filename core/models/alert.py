@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.engine.default import DefaultExecutionContext
@@ -110,6 +111,11 @@ class Alert(Base):
     text_th: Mapped[str | None] = mapped_column(String(2000))
     text_en: Mapped[str | None] = mapped_column(String(2000))
     """Rendered from the rule's templates when it opened and at each update."""
+    escalation_level: Mapped[int] = mapped_column(SmallInteger, server_default=text("1"))
+    """The level of recipients told so far: 1 when it opens, higher each time it escalates
+    unacknowledged (see `AlertEscalation`)."""
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When it last escalated; the next level is due a set time after this."""
 
     __table_args__ = (
         Index(
@@ -131,6 +137,22 @@ class Alert(Base):
         ),
         Index("ix_alert_opened_at", "opened_at"),
     )
+
+
+class AlertEscalation(Base):
+    """An alert not acknowledged in time was told to the next level of recipients: one row per
+    alert and level, so that no level is told twice."""
+
+    __tablename__ = "alert_escalation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id"))
+    level: Mapped[int] = mapped_column(SmallInteger)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    messages: Mapped[int] = mapped_column(Integer)
+    """How many messages went to that level's recipients (none: nobody subscribed to it)."""
+
+    __table_args__ = (UniqueConstraint("alert_id", "level"),)
 
 
 class AlertResponse(Base):

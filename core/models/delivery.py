@@ -6,7 +6,18 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    JSON,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.kit.db import Base, UTCDateTime
@@ -56,6 +67,19 @@ class OutboxStatus(enum.StrEnum):
     """Given up after the last attempt allowed."""
 
 
+class MessageEvent(enum.StrEnum):
+    """What a message tells of its alert."""
+
+    OPENED = "opened"
+    ESCALATED = "escalated"
+    """The opening, to the next level of recipients, because nobody acknowledged it."""
+    RESOLVED = "resolved"
+
+
+MAX_LEVEL = 3
+"""Subscriptions' levels: 1 is told when an alert opens, 2 and 3 when it escalates."""
+
+
 def new_message_id() -> str:
     return str(uuid.uuid4())
 
@@ -95,6 +119,8 @@ class Subscription(Base):
         Enum(Receives, native_enum=False, length=16, values_callable=_values),
         server_default=Receives.ALERTS.value,
     )
+    level: Mapped[int] = mapped_column(SmallInteger, server_default=text("1"))
+    """1: told when an alert opens; 2, 3: told when it escalates unacknowledged."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -115,6 +141,13 @@ class OutboxMessage(Base):
     subscription_id: Mapped[int | None] = mapped_column(
         ForeignKey("subscription.id", ondelete="SET NULL")
     )
+    event: Mapped[MessageEvent] = mapped_column(
+        Enum(MessageEvent, native_enum=False, length=16, values_callable=_values),
+        server_default=text("'opened'"),
+    )
+    in_reply_to: Mapped[str | None] = mapped_column(String(36))
+    """The `message_id` of the opening (or escalation) message a resolution message follows:
+    at most one resolution per message told."""
     channel: Mapped[Channel] = mapped_column(
         Enum(Channel, native_enum=False, length=16, values_callable=_values)
     )
@@ -138,7 +171,10 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(2000))
 
-    __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        UniqueConstraint("in_reply_to", "event"),
+    )
 
 
 class DeliveryAttempt(Base):

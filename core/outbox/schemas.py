@@ -7,7 +7,7 @@ from typing import Self
 
 from pydantic import BaseModel, Field, model_validator
 
-from core.models import Channel, Language, Receives, Role, Severity
+from core.models import MAX_LEVEL, Channel, Language, Receives, Role, Severity
 
 
 class SubscriptionFields(BaseModel):
@@ -22,6 +22,13 @@ class SubscriptionFields(BaseModel):
     enabled: bool = True
     receives: Receives = Receives.ALERTS
     """Alert messages, published bulletins of its areas, or both."""
+    level: int = Field(
+        default=1,
+        ge=1,
+        le=MAX_LEVEL,
+        description="1: told when an alert opens; 2 and 3: told when it escalates because "
+        "nobody acknowledged it in time.",
+    )
 
     @model_validator(mode="after")
     def _one_recipient(self) -> Self:
@@ -59,6 +66,10 @@ class DeliveryAttemptPublic(BaseModel):
 class DeliveryPublic(BaseModel):
     message_id: str
     """Sent with every copy of the message, so that a recipient can drop repeats."""
+    event: str = Field(description="What it tells: opened, escalated or resolved.")
+    in_reply_to: str | None = Field(
+        description="For a resolution: the message_id of the message it follows."
+    )
     subscription_id: int | None
     channel: str
     address: str

@@ -9,7 +9,7 @@ deduplicate. Nothing is lost, and nothing arrives twice that cannot be told apar
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ from core.models import (
     Channel,
     DeliveryAttempt,
     Language,
+    MessageEvent,
     OutboxMessage,
     OutboxStatus,
     Receives,
@@ -32,8 +33,12 @@ from core.models import (
     Subscription,
     UserAccount,
 )
+from core.models.delivery import new_message_id
 from core.outbox.messages import (
+    Message,
+    alert_escalated_message,
     alert_opened_message,
+    alert_resolved_message,
     alert_severity,
     bulletin_published_message,
 )
@@ -73,16 +78,21 @@ def _recipients(session: Session, subscription: Subscription) -> list[str]:
     return sorted(set(session.scalars(users)))
 
 
-def enqueue_alert_opened(session: Session, alert: Alert, *, zone: ZoneInfo) -> list[OutboxMessage]:
-    """One message per matching subscription and recipient, in the caller's transaction: the
-    alert and its messages are committed together, or neither is."""
-    station = session.get(Station, alert.station_id) if alert.station_id is not None else None
+def _alert_station(session: Session, alert: Alert) -> Station | None:
+    return session.get(Station, alert.station_id) if alert.station_id is not None else None
+
+
+def _matching(session: Session, alert: Alert, *, level: int) -> Iterator[tuple[Subscription, str]]:
+    """Each enabled subscription of `level` that wants this alert (its area, its severity
+    and up), with each of its recipients."""
+    station = _alert_station(session, alert)
     area = alert.area or (station.area if station is not None else None)
     severity = alert_severity(alert)
-    messages = []
     subscriptions = session.scalars(
-        select(Subscription).where(Subscription.enabled.is_(True)).order_by(Subscription.id)
-    )
+        select(Subscription)
+        .where(Subscription.enabled.is_(True), Subscription.level == level)
+        .order_by(Subscription.id)
+    ).all()
     for subscription in subscriptions:
         if subscription.receives is Receives.BULLETINS:
             continue
@@ -91,31 +101,168 @@ def enqueue_alert_opened(session: Session, alert: Alert, *, zone: ZoneInfo) -> l
         if subscription.areas and area not in subscription.areas:
             continue
         for address in _recipients(session, subscription):
-            message_id = str(uuid.uuid4())
-            text = alert_opened_message(
-                alert,
-                station,
-                language=Language(subscription.language),
-                zone=zone,
-                message_id=message_id,
+            yield subscription, address
+
+
+def _message(
+    *,
+    alert: Alert,
+    event: MessageEvent,
+    text: Message,
+    message_id: str,
+    channel: Channel,
+    address: str,
+    language: Language,
+    subscription_id: int | None,
+    at: datetime,
+    in_reply_to: str | None = None,
+) -> OutboxMessage:
+    return OutboxMessage(
+        message_id=message_id,
+        alert_id=alert.id,
+        subscription_id=subscription_id,
+        event=event,
+        in_reply_to=in_reply_to,
+        channel=channel,
+        address=address,
+        language=language,
+        subject=text.subject,
+        body=text.body,
+        payload=text.payload,
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        next_attempt_at=at,
+        created_at=at,
+    )
+
+
+def enqueue_alert_opened(session: Session, alert: Alert, *, zone: ZoneInfo) -> list[OutboxMessage]:
+    """One message per matching first-level subscription and recipient, in the caller's
+    transaction: the alert and its messages are committed together, or neither is."""
+    station = _alert_station(session, alert)
+    at = alert.detected_at or alert.opened_at
+    messages = []
+    for subscription, address in _matching(session, alert, level=1):
+        message_id = new_message_id()
+        language = Language(subscription.language)
+        text = alert_opened_message(
+            alert, station, language=language, zone=zone, message_id=message_id
+        )
+        message = _message(
+            alert=alert,
+            event=MessageEvent.OPENED,
+            text=text,
+            message_id=message_id,
+            channel=subscription.channel,
+            address=address,
+            language=language,
+            subscription_id=subscription.id,
+            at=at,
+        )
+        session.add(message)
+        messages.append(message)
+    session.flush()
+    return messages
+
+
+def enqueue_alert_escalated(
+    session: Session,
+    alert: Alert,
+    *,
+    level: int,
+    waited_minutes: int,
+    zone: ZoneInfo,
+    now: datetime,
+) -> list[OutboxMessage]:
+    """The opening, marked escalated, to each matching subscription of `level`; in the
+    caller's transaction, which also records the escalation."""
+    station = _alert_station(session, alert)
+    messages = []
+    for subscription, address in _matching(session, alert, level=level):
+        message_id = new_message_id()
+        language = Language(subscription.language)
+        text = alert_escalated_message(
+            alert,
+            station,
+            language=language,
+            zone=zone,
+            message_id=message_id,
+            level=level,
+            waited_minutes=waited_minutes,
+        )
+        message = _message(
+            alert=alert,
+            event=MessageEvent.ESCALATED,
+            text=text,
+            message_id=message_id,
+            channel=subscription.channel,
+            address=address,
+            language=language,
+            subscription_id=subscription.id,
+            at=now,
+        )
+        session.add(message)
+        messages.append(message)
+    session.flush()
+    return messages
+
+
+def enqueue_alert_resolved(
+    session: Session, alert: Alert, *, zone: ZoneInfo, now: datetime
+) -> list[OutboxMessage]:
+    """A resolution message to everyone told of the alert (its opening or an escalation, not
+    given up as failed): same channel, address and language, following that message.
+
+    At most one per message told: those already answered are skipped, and a unique key on
+    `in_reply_to` makes a racing second resolution fail rather than tell anyone twice. In the
+    caller's transaction.
+    """
+    station = _alert_station(session, alert)
+    told = session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.alert_id == alert.id,
+            OutboxMessage.event.in_([MessageEvent.OPENED, MessageEvent.ESCALATED]),
+            OutboxMessage.status != OutboxStatus.FAILED,
+        )
+        .order_by(OutboxMessage.id)
+    ).all()
+    answered = set(
+        session.scalars(
+            select(OutboxMessage.in_reply_to).where(
+                OutboxMessage.alert_id == alert.id,
+                OutboxMessage.event == MessageEvent.RESOLVED,
             )
-            message = OutboxMessage(
-                message_id=message_id,
-                alert_id=alert.id,
-                subscription_id=subscription.id,
-                channel=subscription.channel,
-                address=address,
-                language=subscription.language,
-                subject=text.subject,
-                body=text.body,
-                payload=text.payload,
-                status=OutboxStatus.PENDING,
-                attempts=0,
-                next_attempt_at=alert.detected_at or alert.opened_at,
-                created_at=alert.detected_at or alert.opened_at,
-            )
-            session.add(message)
-            messages.append(message)
+        )
+    )
+    messages = []
+    for original in told:
+        if original.message_id in answered:
+            continue
+        message_id = new_message_id()
+        language = Language(original.language)
+        text = alert_resolved_message(
+            alert,
+            station,
+            language=language,
+            zone=zone,
+            message_id=message_id,
+            original_message_id=original.message_id,
+        )
+        message = _message(
+            alert=alert,
+            event=MessageEvent.RESOLVED,
+            text=text,
+            message_id=message_id,
+            channel=Channel(original.channel),
+            address=original.address,
+            language=language,
+            subscription_id=original.subscription_id,
+            at=now,
+            in_reply_to=original.message_id,
+        )
+        session.add(message)
+        messages.append(message)
     session.flush()
     return messages
 
@@ -190,9 +337,11 @@ def claim_due(
     policy: RetryPolicy,
     channels: Collection[Channel],
     limit: int = 50,
+    skip_addresses: Collection[str] = (),
 ) -> list[ClaimedMessage]:
     """Take up to `limit` pending messages of `channels` (those the sender can send: the
-    others wait) that are due and not under another sender's lease.
+    others wait) that are due and not under another sender's lease, except those to
+    `skip_addresses` (a receiver that just failed: its other messages wait for a later pass).
 
     Each is taken by a conditional UPDATE, so two senders never both hold one lease; the
     caller commits before sending.
@@ -204,6 +353,7 @@ def claim_due(
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.next_attempt_at <= now,
             or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now),
+            OutboxMessage.address.not_in(list(skip_addresses)),
         )
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
@@ -309,6 +459,8 @@ def list_deliveries(session: Session, alert_public_id: str) -> list[DeliveryPubl
     return [
         DeliveryPublic(
             message_id=m.message_id,
+            event=m.event.value,
+            in_reply_to=m.in_reply_to,
             subscription_id=m.subscription_id,
             channel=m.channel.value,
             address=m.address,

@@ -13,8 +13,10 @@ from core.audit.service import record_change
 from core.kit.errors import InvalidInput, NotFound
 from core.models import Channel, Subscription, UserAccount
 from core.outbox.schemas import SubscriptionIn, SubscriptionPublic
+from core.outbox.webhooks import WebhookPolicy, check_webhook_address
 
 ENTITY = "subscription"
+STRICT = WebhookPolicy()
 
 
 def _snapshot(subscription: Subscription) -> dict[str, Any]:
@@ -34,6 +36,7 @@ def subscription_out(subscription: Subscription) -> SubscriptionPublic:
         address=subscription.address,
         enabled=subscription.enabled,
         receives=subscription.receives,
+        level=subscription.level,
         has_secret=bool(subscription.secret),
         created_at=subscription.created_at,
     )
@@ -52,9 +55,13 @@ def _get(session: Session, subscription_id: int) -> Subscription:
     return subscription
 
 
-def _apply(session: Session, subscription: Subscription, fields: SubscriptionIn) -> None:
+def _apply(
+    session: Session, subscription: Subscription, fields: SubscriptionIn, webhooks: WebhookPolicy
+) -> None:
     if fields.user_id is not None and session.get(UserAccount, fields.user_id) is None:
         raise InvalidInput(f"no user {fields.user_id}")
+    if fields.channel is Channel.WEBHOOK and fields.address:
+        check_webhook_address(fields.address, webhooks)
     values = fields.model_dump(exclude={"secret"})
     for name, value in values.items():
         setattr(subscription, name, value)
@@ -67,10 +74,17 @@ def _apply(session: Session, subscription: Subscription, fields: SubscriptionIn)
 
 
 def create_subscription(
-    session: Session, fields: SubscriptionIn, *, actor: Principal, now: datetime
+    session: Session,
+    fields: SubscriptionIn,
+    *,
+    actor: Principal,
+    now: datetime,
+    webhooks: WebhookPolicy = STRICT,
 ) -> SubscriptionPublic:
+    """`webhooks` says which webhook addresses are allowed (by default https to public
+    addresses only): refused ones raise `UnsafeWebhook` with the reason."""
     subscription = Subscription(created_at=now)
-    _apply(session, subscription, fields)
+    _apply(session, subscription, fields, webhooks)
     session.add(subscription)
     session.flush()
     record_change(
@@ -86,11 +100,16 @@ def create_subscription(
 
 
 def update_subscription(
-    session: Session, subscription_id: int, fields: SubscriptionIn, *, actor: Principal
+    session: Session,
+    subscription_id: int,
+    fields: SubscriptionIn,
+    *,
+    actor: Principal,
+    webhooks: WebhookPolicy = STRICT,
 ) -> SubscriptionPublic:
     subscription = _get(session, subscription_id)
     before = _snapshot(subscription)
-    _apply(session, subscription, fields)
+    _apply(session, subscription, fields, webhooks)
     session.flush()
     record_change(
         session,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import threading
+import time
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,9 +27,12 @@ class Request:
 
 @dataclass
 class HttpReceiver:
-    """Answers 500 to the first `failures` requests, then 200; keeps every request."""
+    """Answers 500 to the first `failures` requests, then 200 (or a redirect to
+    `redirect_to`), after `delay` seconds; keeps every request."""
 
     failures: int = 0
+    delay: float = 0
+    redirect_to: str | None = None
     requests: list[Request] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
 
@@ -39,9 +43,14 @@ class HttpReceiver:
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 receiver.requests.append(Request(self.path, dict(self.headers.items()), body))
+                time.sleep(receiver.delay)
                 failing = receiver.failures > 0
                 receiver.failures -= 1 if failing else 0
-                self.send_response(500 if failing else 200)
+                if receiver.redirect_to and not failing:
+                    self.send_response(307)
+                    self.send_header("Location", receiver.redirect_to)
+                else:
+                    self.send_response(500 if failing else 200)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
                 self.wfile.write(b"{}")

@@ -220,6 +220,7 @@ def test_closed_by_hand_is_a_cancel_that_withdraws_the_alert(world: World) -> No
         principal=Principal(user_id=official.id, role=Role.OFFICIAL, label="District official"),
         reason="Sensor was being cleaned",
         now=OPENED + timedelta(hours=2),
+        zone=default_zone(),
         require_response=False,
     )
     assert world.sync(OPENED + timedelta(hours=2, minutes=1)) == 1

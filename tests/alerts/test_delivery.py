@@ -109,6 +109,8 @@ def channel_senders(
         line=LineSettings(base_url=line.url, channel_access_token=LINE_TOKEN),
         mqtt_url=broker.url,
         http_timeout_seconds=5,
+        allow_http_webhooks=True,
+        allow_private_webhooks=True,
     )
     return senders(settings, topic_prefix=prefix)
 
@@ -417,7 +419,7 @@ def test_the_scheduler_drains_the_outbox_every_few_seconds(
         zone=default_zone(),
         session_factory=factory,
         health=HealthRegistry(),
-        delivery=DeliverySettings(),
+        delivery=DeliverySettings(allow_http_webhooks=True, allow_private_webhooks=True),
     )
     scheduler.start()
     try:

@@ -52,6 +52,7 @@ def resolve_public_alert(w: World) -> None:
         principal=staff,
         reason="Rain",
         now=RESOLVED,
+        zone=default_zone(),
         require_response=False,
     )
     s.commit()

@@ -25,15 +25,18 @@ def test_a_webhook_subscription_keeps_its_secret_out_of_sight(api: Api) -> None:
     created = api.client.post("/subscriptions", json=body, headers=headers)
     assert created.status_code == 201, created.text
     assert created.json()["has_secret"] is True
+    assert created.json()["level"] == 1
     assert SECRET not in created.text
 
     renamed = api.client.put(
         f"/subscriptions/{created.json()['id']}",
-        json={k: v for k, v in body.items() if k != "secret"} | {"name": "SMS gateway 2"},
+        json={k: v for k, v in body.items() if k != "secret"}
+        | {"name": "SMS gateway 2", "level": 3},
         headers=headers,
     )
     assert renamed.status_code == 200, renamed.text
     assert renamed.json()["has_secret"] is True
+    assert renamed.json()["level"] == 3
 
     listed = api.client.get("/subscriptions", headers=headers)
     assert [s["name"] for s in listed.json()] == ["SMS gateway 2"]
@@ -68,5 +71,7 @@ def test_a_subscription_that_cannot_be_delivered_is_refused_with_a_reason(api: A
         "either a user_id or a role"
         in api.client.post("/subscriptions", json=both, headers=headers).text
     )
+    level_4 = {"name": "x", "role": "official", "channel": "email", "level": 4}
+    assert api.client.post("/subscriptions", json=level_4, headers=headers).status_code == 422
     missing = api.client.get("/alerts/nope/deliveries", headers=headers)
     assert missing.status_code == 404

@@ -101,6 +101,7 @@ def resolved_alert(site: Site) -> datetime:
             **steps,
             reason="ฝนตก ฝุ่นลดลง",
             now=opened + timedelta(hours=24),
+            zone=default_zone(),
             require_response=False,
         )
     engine.dispose()

@@ -14,6 +14,7 @@ def test_the_backbone_adds_and_removes_a_subscription_on_its_page(web: Api) -> N
     page = web.client.get("/manage/subscriptions")
     assert page.status_code == 200
     assert "ยังไม่มีผู้รับข้อความแจ้งเตือน" in page.text  # nobody receives alert messages yet
+    assert "หากไม่มีผู้รับทราบภายใน 30 นาที (15 นาทีสำหรับระดับวิกฤต)" in page.text
 
     added = web.client.post(
         "/manage/subscriptions",
@@ -25,10 +26,12 @@ def test_the_backbone_adds_and_removes_a_subscription_on_its_page(web: Api) -> N
             "areas": "Na Phra Lan, Tan Diao",
             "min_severity": "critical",
             "language": "th",
+            "level": "2",
             "csrf_token": csrf,
         },
     )
     assert added.status_code == 200, added.text
+    assert "<td>2</td>" in added.text  # told when nobody acknowledges an alert in time
     assert "เพิ่มการรับแจ้งเตือนแล้ว" in added.text
     assert "Cgroup0123456789" in added.text
     assert "Na Phra Lan, Tan Diao" in added.text

@@ -206,5 +206,5 @@ def change_alert_rule(rule_id: RowId, page: PageDep, posted: PostedRule) -> Resp
 
 @router.post("/alert-rules/{rule_id}/disable", dependencies=MANAGERS)
 def disable_alert_rule(rule_id: RowId, page: PageDep) -> Response:
-    disable_rule(page.session, rule_id, actor=page.principal, now=page.now)
+    disable_rule(page.session, rule_id, actor=page.principal, now=page.now, zone=page.settings.zone)
     return _see_other("/manage/alert-rules?done=disabled")

@@ -197,6 +197,7 @@ def resolve_form(page: PageDep, public_id: str, reason: Annotated[str, Form()] =
             reason=data.reason,
             now=page.now,
             require_response=page.settings.alerts.require_response_to_resolve,
+            zone=page.settings.zone,
         ),
         refusals={
             ResponseRequired: ("reason", RESPONSE_REQUIRED),

@@ -28,6 +28,7 @@ from core.outbox.subscriptions import (
     delete_subscription,
     list_subscriptions,
 )
+from core.outbox.webhooks import UnsafeWebhook, WebhookPolicy
 from core.stations.service import list_stations
 
 router = APIRouter(prefix="/manage", route_class=PageRoute, include_in_schema=False)
@@ -136,6 +137,15 @@ RECEIVES_NAMES = {
 NO_USER = N_("Choose one of the options.")
 NEEDS_SECRET = N_("A webhook needs a secret of at least 16 characters.")
 NEEDS_ADDRESS = N_("This channel needs an address.")
+UNSAFE_WEBHOOK = N_(
+    "This webhook address is refused: it must start with https:// and reach a public "
+    "address, not this machine or an internal network."
+)
+LEVEL_NAMES = {
+    1: N_("1: when an alert opens"),
+    2: N_("2: when nobody acknowledges it in time"),
+    3: N_("3: when it is still not acknowledged after that"),
+}
 
 
 def _subscriptions_page(
@@ -150,6 +160,9 @@ def _subscriptions_page(
             "channel_names": CHANNEL_NAMES,
             "severity_names": SEVERITY_NAMES,
             "receives_names": RECEIVES_NAMES,
+            "level_names": LEVEL_NAMES,
+            "escalate_after": page.settings.alerts.escalate_after_minutes,
+            "escalate_critical_after": page.settings.alerts.escalate_critical_after_minutes,
             "values": values or {},
             "errors": errors or {},
             "done": page.request.query_params.get("done"),
@@ -175,6 +188,7 @@ def add_subscription(
     min_severity: Annotated[str, Form()] = "warning",
     language: Annotated[str, Form()] = "th",
     receives: Annotated[str, Form()] = "alerts",
+    level: Annotated[str, Form()] = "1",
 ) -> Response:
     """`recipient` is `role:<role>` or `user:<id>`; `areas` are separated by commas."""
     kind, _, who = recipient.partition(":")
@@ -189,6 +203,7 @@ def add_subscription(
         "min_severity": min_severity,
         "language": language,
         "receives": receives,
+        "level": level,
     }
     if channel == "webhook" and not secret:
         outcome: Outcome[Any] = Outcome(errors={"secret": page.gettext(NEEDS_SECRET)})
@@ -200,9 +215,16 @@ def add_subscription(
             SubscriptionIn,
             values,
             lambda data: create_subscription(
-                page.session, data, actor=page.principal, now=page.now
+                page.session,
+                data,
+                actor=page.principal,
+                now=page.now,
+                webhooks=WebhookPolicy.from_settings(page.settings.delivery),
             ),
-            refusals={InvalidInput: ("recipient", NO_USER)},
+            refusals={
+                UnsafeWebhook: ("address", UNSAFE_WEBHOOK),
+                InvalidInput: ("recipient", NO_USER),
+            },
         )
     if outcome.result is None:
         shown = {
@@ -214,6 +236,7 @@ def add_subscription(
             "min_severity": min_severity,
             "language": language,
             "receives": receives,
+            "level": level,
         }
         return _subscriptions_page(page, values=shown, errors=outcome.errors)
     return _see_other("/manage/subscriptions?done=created")
