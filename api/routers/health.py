@@ -54,7 +54,9 @@ class HealthOut(BaseModel):
     )
     components: list[ComponentOut]
     problems: list[str] = Field(description="Why the status is degraded; empty when ok.")
-    scheduler: SchedulerOut
+    scheduler: SchedulerOut | None = Field(
+        description="Empty while the schema is not current (the tables may not exist yet)."
+    )
 
 
 @router.get(
@@ -104,7 +106,7 @@ def health(request: Request, response: Response, session: SessionDep) -> HealthO
         database_schema="not current" if outdated else "current",
         components=components,
         problems=problems,
-        scheduler=_scheduler(request, session, now),
+        scheduler=None if outdated else _scheduler(request, session, now),
     )
 
 
