@@ -45,13 +45,6 @@ class AdvisoryLeaderLock:
         self._key = key
         self._connection: Connection | None = None
 
-    @property
-    def backend_pid(self) -> int | None:
-        """The server process of the lock's session (to find it in pg_stat_activity)."""
-        if self._connection is None:
-            return None
-        return int(self._connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
-
     def try_acquire(self) -> bool:
         if self._connection is not None:
             return self.still_held()
