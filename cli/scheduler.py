@@ -23,7 +23,11 @@ from core.operations.runs import last_runs
 from core.settings import unknown_variables
 
 scheduler_app = typer.Typer(
-    help="The scheduled jobs (alert checks, the outbox, …) and the process that runs them.",
+    help="Without a command: run only the scheduled jobs (alert checks, the outbox, …), no "
+    "ingest or API, for deployments whose `dustwatch serve` has "
+    "DUSTWATCH_SCHEDULER__ENABLED=false. Any number may run: one leads (a database lock) and "
+    "runs the jobs, the others take over when it stops. Stops on SIGTERM or Ctrl-C, handing "
+    "the lead over at once.",
     invoke_without_command=True,
 )
 
@@ -33,10 +37,7 @@ STATUS_WINDOW = timedelta(days=1)
 
 @scheduler_app.callback()
 def run(ctx: typer.Context) -> None:
-    """Run only the scheduler, for deployments whose `dustwatch serve` processes have
-    DUSTWATCH_SCHEDULER__ENABLED=false. Any number may run: one leads (a database lock) and
-    runs the jobs; the others take over when it stops. Stops on SIGTERM or Ctrl-C, handing
-    the lead over at once."""
+    """Run the scheduler until SIGTERM or SIGINT, unless a sub-command was given."""
     if ctx.invoked_subcommand is not None:
         return
     from cli.scheduling import start_heartbeat, start_scheduler  # `status` stays light

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.jobs import JOBS, Every, Job, JobContext
-from alerts.scheduler import Scheduler
+from alerts.jobs import JOBS, Cron, Every, Job, JobContext
+from alerts.scheduler import Scheduler, trigger_for
 from core.kit.db import make_engine, make_session_factory
 from core.kit.health import HealthRegistry
 from core.models import JobRun
@@ -290,3 +290,12 @@ def test_the_scheduler_beats_its_role_into_the_health_registry(
     finally:
         running.stop()
     assert not running.leading
+
+
+def test_a_cron_job_fires_at_local_time_and_an_interval_job_at_whole_multiples() -> None:
+    zone = Settings().zone  # Asia/Bangkok, UTC+7
+    after = datetime(2026, 11, 23, 1, 0, 30, tzinfo=UTC)
+    daily = trigger_for(Cron("0 7 * * *"), zone=zone).get_next_fire_time(None, after)
+    every = trigger_for(Every(60), zone=zone).get_next_fire_time(None, after)
+    assert daily.astimezone(UTC) == datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
+    assert every.astimezone(UTC) == datetime(2026, 11, 23, 1, 1, tzinfo=UTC)
