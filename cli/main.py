@@ -1,8 +1,7 @@
-"""`dustwatch serve | demo | migrate | orgs … | users … | mqtt-credentials … | aqi …`."""
+"""`dustwatch serve | demo | migrate | scheduler | orgs … | users … | mqtt-credentials …`."""
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import sys
@@ -12,7 +11,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 import uvicorn
 from pydantic import ValidationError
-from rich.logging import RichHandler
 from sqlalchemy import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -20,7 +18,8 @@ from cli.accounts import orgs_app, users_app
 from cli.aqi import aqi_app
 from cli.mqtt_credentials import mqtt_credentials_app
 from cli.rollups import rollups_app
-from cli.shell import console, fail
+from cli.scheduler import scheduler_app
+from cli.shell import configure_logging, console, fail
 from core.kit.ports import PortInUse, ensure_port_free
 from core.kit.schema import SchemaNotCurrent, upgrade_to_head
 from core.settings import Settings, describe_error, unknown_variables
@@ -36,6 +35,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(mqtt_credentials_app, name="mqtt-credentials")
 app.add_typer(aqi_app, name="aqi")
 app.add_typer(rollups_app, name="rollups")
+app.add_typer(scheduler_app, name="scheduler")
 
 HostOption = Annotated[str | None, typer.Option(help="HTTP address (DUSTWATCH_API__HOST).")]
 PortOption = Annotated[
@@ -73,16 +73,6 @@ def _settings(
     )
 
 
-def _logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(message)s",
-        handlers=[RichHandler(console=console, show_path=False)],
-    )
-    for noisy in ("amqtt", "transitions", "apscheduler.executors", "apscheduler.scheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
 def _run(
     settings: Settings,
     *,
@@ -93,7 +83,7 @@ def _run(
 ) -> None:
     from cli.runtime import Runtime  # imported here so `dustwatch migrate` stays light
 
-    _logging()
+    configure_logging()
     try:
         ensure_port_free(
             settings.api.host,

@@ -7,14 +7,15 @@ import secrets
 
 from fastapi import FastAPI
 
-from alerts.scheduler import AlertScheduler
+from alerts.scheduler import Scheduler
 from api.app import create_app
-from core.alerts.service import Hysteresis
+from cli.scheduling import start_heartbeat, start_scheduler
 from core.devices.credentials import verify_device
 from core.devices.topics import ALERTS_USER, INGEST_USER
 from core.kit.db import make_engine, make_session_factory
 from core.kit.health import HealthRegistry
 from core.kit.schema import ensure_schema_current, upgrade_to_head
+from core.operations.heartbeats import Heartbeat, ProcessIdentity
 from core.readings.rollups import ensure_daily_rollups
 from core.settings import MqttSettings, Settings
 from ingest.broker import EmbeddedBroker
@@ -31,7 +32,9 @@ class Runtime:
         self.health = HealthRegistry()
         self.broker: EmbeddedBroker | None = None
         self.ingest: MqttIngest | None = None
-        self.scheduler: AlertScheduler | None = None
+        self.scheduler: Scheduler | None = None
+        self.identity = ProcessIdentity("serve")
+        self.heartbeat: Heartbeat | None = None
         self.delivery = settings.delivery
         """With the embedded broker, also the alerts user's sign-in to it, made at start-up."""
         self.app: FastAPI = create_app(
@@ -75,19 +78,21 @@ class Runtime:
                 )
                 self.ingest.start()
             if scheduler and self.settings.scheduler.enabled:
-                self.scheduler = AlertScheduler(
-                    settings=self.settings.scheduler,
-                    zone=self.settings.zone,
+                self.scheduler = start_scheduler(
+                    self.settings,
+                    engine=self.engine,
                     session_factory=self.session_factory,
                     health=self.health,
+                    identity=self.identity,
                     delivery=self.delivery,
-                    topic_prefix=self.settings.mqtt.topic_prefix,
-                    hysteresis=Hysteresis(
-                        clear_evaluations=self.settings.alerts.clear_evaluations,
-                        clear_margin=self.settings.alerts.clear_margin,
-                    ),
                 )
-                self.scheduler.start()
+            self.heartbeat = start_heartbeat(
+                self.settings,
+                session_factory=self.session_factory,
+                health=self.health,
+                identity=self.identity,
+                scheduler=self.scheduler,
+            )
         except BaseException:
             self.stop()
             raise
@@ -123,6 +128,9 @@ class Runtime:
         if self.scheduler is not None:
             self.scheduler.stop()
             self.scheduler = None
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
+            self.heartbeat = None
         if self.ingest is not None:
             self.ingest.stop()
             self.ingest = None

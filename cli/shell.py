@@ -4,12 +4,14 @@ and the machine's operator as the actor written to the audit log."""
 from __future__ import annotations
 
 import getpass
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.logging import RichHandler
 from sqlalchemy import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
@@ -35,6 +37,17 @@ def command_line_actor() -> Principal:
     except (KeyError, OSError):
         who = "unknown"
     return system_principal(f"command line ({who})")
+
+
+def configure_logging() -> None:
+    """Log lines through rich on the console; the libraries' chatter only when it matters."""
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(message)s",
+        handlers=[RichHandler(console=console, show_path=False)],
+    )
+    for noisy in ("amqtt", "transitions", "apscheduler.executors", "apscheduler.scheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def load_settings() -> Settings:

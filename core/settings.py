@@ -140,11 +140,40 @@ class StorageSettings(BaseModel):
 
 
 class SchedulerSettings(BaseModel):
-    enabled: bool = True
+    """The scheduled jobs, and how the processes agree on the one that runs them."""
+
+    enabled: bool = Field(
+        default=True,
+        description="Run the scheduler inside `dustwatch serve`; false where a separate "
+        "`dustwatch scheduler` process runs it.",
+    )
     alert_check_seconds: int = Field(default=60, ge=1)
+    escalate_seconds: int = Field(
+        default=60, ge=1, description="How often unacknowledged alerts are checked for escalation."
+    )
     dispatch_seconds: int = Field(
         default=5, ge=1, description="How often the outbox of alert messages is sent."
     )
+    housekeeping_seconds: int = Field(
+        default=3600, ge=1, description="How often old job runs and heartbeats are forgotten."
+    )
+    history_days: int = Field(
+        default=14, ge=1, description="How long job runs and silent processes' beats are kept."
+    )
+    leader_check_seconds: float = Field(
+        default=5,
+        gt=0,
+        description="How often the leader checks it still holds the database lock, and a "
+        "follower tries to take it: the longest a dead leader's jobs wait.",
+    )
+    heartbeat_seconds: float = Field(
+        default=10, gt=0, description="How often every dustwatch process writes its heartbeat."
+    )
+
+    @property
+    def fresh_within(self) -> timedelta:
+        """A process silent for longer than three beats counts as gone."""
+        return timedelta(seconds=3 * self.heartbeat_seconds)
 
 
 class SmtpSettings(BaseModel):

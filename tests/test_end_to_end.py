@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from alerts.scheduler import check_exceedances
+from alerts.jobs import check_exceedances
 from cli.runtime import Runtime
 from core.models import RejectedMessage, Role
 from core.settings import DatabaseSettings, MqttSettings, SchedulerSettings, Settings, default_zone

@@ -28,6 +28,7 @@ from core.models.factory_report import (
 )
 from core.models.mqtt_credential import MqttCredential
 from core.models.observation import Observation, ObservationKind
+from core.models.operations import JobRun, SchedulerJobStore, ServiceHeartbeat
 from core.models.organisation import Organisation, OrganisationContact, StakeholderGroup
 from core.models.parameter import Parameter
 from core.models.pending_evaluation import PendingEvaluation
@@ -78,6 +79,7 @@ __all__ = [
     "HourlyAggregate",
     "LatestReading",
     "MqttCredential",
+    "JobRun",
     "Observation",
     "ObservationKind",
     "Organisation",
@@ -94,6 +96,8 @@ __all__ = [
     "ReportFrequency",
     "Role",
     "RollupState",
+    "SchedulerJobStore",
+    "ServiceHeartbeat",
     "StakeholderGroup",
     "Station",
     "StationKeeper",

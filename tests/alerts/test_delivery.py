@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.delivery.channels import DeliveryError, MqttSender, Sender, senders
 from alerts.delivery.dispatcher import claim, dispatch_outbox
-from alerts.scheduler import AlertScheduler, check_exceedances
+from alerts.jobs import JobContext, check_exceedances
+from alerts.scheduler import Scheduler
 from cli.runtime import Runtime
 from core.alerts.service import evaluate_24h_exceedances
 from core.devices.credentials import mosquitto_files
@@ -34,6 +35,7 @@ from core.models import (
     Severity,
     Subscription,
 )
+from core.operations.heartbeats import ProcessIdentity
 from core.outbox.service import ClaimedMessage, RetryPolicy, list_deliveries
 from core.settings import (
     DatabaseSettings,
@@ -414,13 +416,14 @@ def test_the_scheduler_drains_the_outbox_every_few_seconds(
     with factory.begin() as session:
         subscribe(session, Channel.WEBHOOK, webhook.url)
     public_id = open_alert(factory)
-    scheduler = AlertScheduler(
-        settings=SchedulerSettings(alert_check_seconds=3600, dispatch_seconds=1),
-        zone=default_zone(),
-        session_factory=factory,
-        health=HealthRegistry(),
+    settings = Settings(
+        scheduler=SchedulerSettings(
+            alert_check_seconds=3600, dispatch_seconds=1, leader_check_seconds=0.2
+        ),
         delivery=DeliverySettings(allow_http_webhooks=True, allow_private_webhooks=True),
     )
+    context = JobContext.build(settings, session_factory=factory, health=HealthRegistry())
+    scheduler = Scheduler(context, engine=factory.kw["bind"], identity=ProcessIdentity("test"))
     scheduler.start()
     try:
         wait_for(lambda: webhook.requests, what="the webhook sent by the scheduler")

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 import core.alerts.late
-from alerts.scheduler import check_exceedances
+from alerts.jobs import check_exceedances
 from core.models import Alert, PendingEvaluation, Role
 from core.readings.ingest import IncomingMessage, ingest_messages
 from core.readings.late import record_late_hours

@@ -11,6 +11,8 @@ from sqlalchemy import Engine
 
 from core.kit.db import make_engine
 from core.kit.schema import head_revision
+from core.operations.heartbeats import FOLLOWER, LEADER, ProcessIdentity, record_heartbeat
+from core.operations.runs import claim_run, finish_run
 from tests.api.conftest import Api, make_api
 from tests.conftest import PostgresDatabases
 
@@ -36,6 +38,7 @@ def test_a_migrated_database_is_healthy(api: Api) -> None:
         "database_schema": "current",
         "components": [],
         "problems": [],
+        "scheduler": {"leader": None, "leader_beat_at": None, "processes": 0, "last_runs": []},
     }
 
 
@@ -88,3 +91,32 @@ def test_a_warning_makes_health_degraded_but_keeps_the_process_in_service(api: A
     body = response.json()
     assert (body["status"], body["problems"]) == ("degraded", [f"ingest: {warning}"])
     assert body["components"][0]["detail"] == {"broker_queued": 600_000}
+
+
+def test_health_names_the_scheduler_leader_and_each_jobs_last_run(api: Api) -> None:
+    """From the database, so any process's /health shows the scheduler that runs elsewhere."""
+    now = datetime.now(UTC)
+    leader, follower = ProcessIdentity("scheduler"), ProcessIdentity("serve")
+    gone = ProcessIdentity("scheduler")
+    with api.factory.begin() as session:
+        record_heartbeat(session, leader, role=LEADER, components=[], now=now)
+        record_heartbeat(session, follower, role=FOLLOWER, components=[], now=now)
+        record_heartbeat(session, gone, role=LEADER, components=[], now=now - timedelta(hours=1))
+    fired = now.replace(microsecond=0) - timedelta(seconds=5)
+    for fire_time in (fired - timedelta(seconds=5), fired):
+        run_id = claim_run(
+            api.factory, job="dispatch_outbox", fire_time=fire_time, holder=leader.label, now=now
+        )
+        assert run_id is not None
+        finish_run(api.factory, run_id, now=now, summary="sent 0, failed 0")
+    assert claim_run(api.factory, job="check_exceedances", fire_time=fired, holder="x", now=now)
+
+    scheduler = api.client.get("/health").json()["scheduler"]
+
+    assert scheduler["leader"] == leader.label
+    assert scheduler["processes"] == 2
+    assert [(r["job"], r["ok"]) for r in scheduler["last_runs"]] == [
+        ("check_exceedances", None),
+        ("dispatch_outbox", True),
+    ]
+    assert datetime.fromisoformat(scheduler["last_runs"][1]["fire_time"]) == fired

@@ -1,0 +1,1 @@
+"""How a deployment's processes are doing: scheduled runs, heartbeats, the scheduler's leader."""
