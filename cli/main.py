@@ -102,6 +102,7 @@ def _run(
     publisher = None
     try:
         if demo_interval is not None:
+            from cli.demo.bulletins import bulletins_once_stored
             from cli.demo.devices import issue_demo_device_passwords
             from cli.demo.people import ensure_demo
             from cli.demo.publisher import DemoPublisher
@@ -122,6 +123,9 @@ def _run(
                 topic_prefix=settings.mqtt.topic_prefix,
                 interval=demo_interval,
                 passwords=device_passwords,
+                after_history=bulletins_once_stored(
+                    runtime.health, runtime.session_factory, settings
+                ),
             )
             publisher.start()
         base = f"http://{settings.api.host}:{settings.api.port}"

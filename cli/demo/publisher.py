@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -66,7 +66,8 @@ class DemoPublisher:
     35 days before them (for the 30-day figures), then a reading per station every
     `interval` seconds until stopped.
 
-    `passwords` maps each demo station's code to its MQTT password.
+    `passwords` maps each demo station's code to its MQTT password; `after_history` runs
+    (in a thread of its own, given the stop event) once the history is published.
     """
 
     def __init__(
@@ -77,8 +78,10 @@ class DemoPublisher:
         topic_prefix: str,
         interval: float,
         passwords: Mapping[str, str],
+        after_history: Callable[[threading.Event], None] | None = None,
     ) -> None:
         self._topic_prefix = topic_prefix
+        self._after_history = after_history
         self._interval = interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="demo-publisher", daemon=True)
@@ -141,6 +144,10 @@ class DemoPublisher:
             )
             self._publish_hours(floor_hour(now - HISTORY), recent, HISTORY_STEP, backfill=True)
             log.info("demo: published the %d days before them", HISTORY // timedelta(days=1))
+            if self._after_history is not None:
+                threading.Thread(
+                    target=self._after_history, args=(self._stop,), name="demo-after", daemon=True
+                ).start()
             while not self._stop.wait(self._interval):
                 moment = datetime.now(UTC).replace(microsecond=0)
                 for demo in DEMO_STATIONS:

@@ -44,7 +44,7 @@ from core.indicators.averages import (
 )
 from core.kit.time import floor_hour
 from core.models import Alert, AlertKind, AlertRule, PendingEvaluation, Station
-from core.outbox.service import enqueue_alert_opened
+from core.outbox.service import enqueue_alert_opened, enqueue_alert_resolved
 from core.standards.parameters import BY_CODE, BY_ID, ParameterInfo, to_milli
 
 BY_HAND = "by_hand"
@@ -305,8 +305,11 @@ class _Series:
         self.changed.add(alert.id)
 
     def _resolve(self, alert: Alert, window: _Window) -> None:
+        """Late readings show the condition ended at `window`: those told of the alert are
+        told it is over (once, however often the windows are judged again)."""
         if alert.resolution == BY_HAND:
             return  # a person closed it, with a reason: late readings do not move that
+        was_open = alert.resolved_at is None
         alert.resolved_at = window.end
         alert.resolution = "automatic"
         if (average := window.average_milli) is not None:
@@ -314,6 +317,8 @@ class _Series:
             alert.resolved_average_milli = average
         self._changed(alert)
         self.run.resolved.append(alert.id)
+        if was_open:
+            enqueue_alert_resolved(self.session, alert, zone=self.zone, now=self.now)
 
     def _open_for_the_past(
         self, first: _Window, averages: list[int], cleared: _Window | None

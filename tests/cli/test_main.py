@@ -118,6 +118,20 @@ def test_demo_fills_the_status_page_and_opens_an_alert(demo: Demo) -> None:
     assert "npl-f01" in codes
     assert "npl-f02" not in codes
 
+    # Once the simulated history is stored, yesterday's bulletin is published for the public.
+    def bulletins() -> list[dict[str, object]]:
+        listed: list[dict[str, object]] = httpx.get(
+            f"{demo.url}/bulletins", params={"kind": "daily"}, timeout=5
+        ).json()
+        return listed
+
+    daily = wait_for(bulletins, timeout=180, what="the demo's daily bulletins")
+    assert {b["status"] for b in daily} == {"published"}
+    [village] = [b for b in daily if b["area"] == "Na Phra Lan"]
+    page = httpx.get(f"{demo.url}/air-bulletins/{village['id']}", timeout=10)
+    assert page.status_code == 200
+    assert f"/bulletins/{village['id']}/chart.png" in page.text
+
 
 def test_a_taken_port_gives_a_clear_message(tmp_path: Path) -> None:
     with socket.socket() as taken:

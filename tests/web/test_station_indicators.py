@@ -93,7 +93,8 @@ def seed(session: Session, now: datetime) -> None:
             publish(session, parameter, today - timedelta(days=back), day.hours, day.value)
         # Today so far, at most 12 hours: never a valid day, whenever the test runs.
         elapsed = now.astimezone(ZONE) - datetime.combine(today, datetime.min.time(), ZONE)
-        publish(session, parameter, today, min(12, elapsed // timedelta(hours=1)), Decimal(15))
+        if hours := min(12, elapsed // timedelta(hours=1)):  # none in the first hour of the day
+            publish(session, parameter, today, hours, Decimal(15))
 
 
 @pytest.fixture(scope="module")
