@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.access.principal import system_principal
+from core.access.principal import Principal, system_principal
 from core.alerts.conditions import Condition
 from core.alerts.texts import render_alert_texts
 from core.audit import record_change
@@ -105,6 +105,28 @@ def resolve_automatically(
             "average": None if average_milli is None else str(from_milli(average_milli)),
             "limit": None if alert.limit_milli is None else str(from_milli(alert.limit_milli)),
         },
+    )
+    enqueue_alert_resolved(session, alert, zone=zone, now=now)
+
+
+def close_by_hand(
+    session: Session, alert: Alert, *, actor: Principal, reason: str, now: datetime, zone: ZoneInfo
+) -> None:
+    """A person closed it, with a reason: say so in the audit log and to everyone who was
+    told of the alert."""
+    alert.resolved_at = alert.updated_at = now
+    alert.resolution = "by_hand"
+    alert.resolved_by_label = actor.label[:400]
+    alert.resolved_by_user_id = actor.user_id
+    alert.resolution_reason = reason[:2000]
+    record_change(
+        session,
+        actor=actor,
+        action="alert.resolve",
+        entity="alert",
+        entity_id=alert.public_id,
+        before={"status": "open"},
+        after={"status": "resolved", "resolution": "by_hand", "reason": alert.resolution_reason},
     )
     enqueue_alert_resolved(session, alert, zone=zone, now=now)
 

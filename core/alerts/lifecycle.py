@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.access.principal import MANAGERS, Principal
 from core.access.scope import StationScope
+from core.alerts.engine import close_by_hand
 from core.alerts.schemas import (
     SEVERITY_RANK,
     AlertDetail,
@@ -30,7 +31,6 @@ from core.audit import record_change
 from core.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from core.models import Alert, AlertEscalation, AlertResponse, Role, Station
 from core.organisations.service import get_organisation
-from core.outbox.service import enqueue_alert_resolved
 from core.standards.parameters import from_milli
 
 
@@ -173,22 +173,7 @@ def resolve_by_hand(
             "record a response first (what was done about it): the backbone unit requires "
             "one before an alert is closed by hand"
         )
-    alert.resolved_at = now
-    alert.updated_at = now
-    alert.resolution = "by_hand"
-    alert.resolved_by_label = principal.label[:400]
-    alert.resolved_by_user_id = principal.user_id
-    alert.resolution_reason = reason.strip()
-    record_change(
-        session,
-        actor=principal,
-        action="alert.resolve",
-        entity="alert",
-        entity_id=alert.public_id,
-        before={"status": "open"},
-        after={"status": "resolved", "resolution": "by_hand", "reason": alert.resolution_reason},
-    )
-    enqueue_alert_resolved(session, alert, zone=zone, now=now)
+    close_by_hand(session, alert, actor=principal, reason=reason.strip(), now=now, zone=zone)
     return _detail(session, alert, station, principal)
 
 

@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.access.principal import Principal
+from core.alerts.engine import close_by_hand
 from core.alerts.rule_schemas import AlertRuleFields, AlertRuleIn, AlertRulePublic
 from core.audit.service import record_change
 from core.kit.errors import InvalidInput, NotFound
 from core.models import Alert, AlertRule
-from core.outbox.service import enqueue_alert_resolved
 
 ENTITY = "alert_rule"
 
@@ -124,25 +124,8 @@ def disable_rule(
         for alert in session.scalars(
             select(Alert).where(Alert.rule_id == rule.id, Alert.resolved_at.is_(None))
         ):
-            alert.resolved_at = alert.updated_at = now
-            alert.resolution = "by_hand"
-            alert.resolved_by_label = actor.label[:400]
-            alert.resolved_by_user_id = actor.user_id
-            alert.resolution_reason = f"the rule {rule.name!r} was disabled"[:2000]
-            record_change(
-                session,
-                actor=actor,
-                action="alert.resolve",
-                entity="alert",
-                entity_id=alert.public_id,
-                before={"status": "open"},
-                after={
-                    "status": "resolved",
-                    "resolution": "by_hand",
-                    "reason": alert.resolution_reason,
-                },
-            )
-            enqueue_alert_resolved(session, alert, zone=zone, now=now)
+            reason = f"the rule {rule.name!r} was disabled"
+            close_by_hand(session, alert, actor=actor, reason=reason, now=now, zone=zone)
         session.flush()
     record_change(
         session,

@@ -9,7 +9,7 @@ deduplicate. Nothing is lost, and nothing arrives twice that cannot be told apar
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -136,22 +136,30 @@ def _message(
     )
 
 
-def enqueue_alert_opened(session: Session, alert: Alert, *, zone: ZoneInfo) -> list[OutboxMessage]:
-    """One message per matching first-level subscription and recipient, in the caller's
-    transaction: the alert and its messages are committed together, or neither is."""
+Wording = Callable[[Station | None, Language, str], Message]
+"""The text of one message: from the alert's station, the recipient's language, its id."""
+
+
+def _enqueue_to_level(
+    session: Session,
+    alert: Alert,
+    *,
+    level: int,
+    event: MessageEvent,
+    wording: Wording,
+    at: datetime,
+) -> list[OutboxMessage]:
+    """One message per matching subscription of `level` and recipient, in the caller's
+    transaction."""
     station = _alert_station(session, alert)
-    at = alert.detected_at or alert.opened_at
     messages = []
-    for subscription, address in _matching(session, alert, level=1):
+    for subscription, address in _matching(session, alert, level=level):
         message_id = new_message_id()
         language = Language(subscription.language)
-        text = alert_opened_message(
-            alert, station, language=language, zone=zone, message_id=message_id
-        )
         message = _message(
             alert=alert,
-            event=MessageEvent.OPENED,
-            text=text,
+            event=event,
+            text=wording(station, language, message_id),
             message_id=message_id,
             channel=subscription.channel,
             address=address,
@@ -165,6 +173,21 @@ def enqueue_alert_opened(session: Session, alert: Alert, *, zone: ZoneInfo) -> l
     return messages
 
 
+def enqueue_alert_opened(session: Session, alert: Alert, *, zone: ZoneInfo) -> list[OutboxMessage]:
+    """The opening to each first-level recipient, in the caller's transaction: the alert and
+    its messages are committed together, or neither is."""
+    return _enqueue_to_level(
+        session,
+        alert,
+        level=1,
+        event=MessageEvent.OPENED,
+        wording=lambda station, language, message_id: alert_opened_message(
+            alert, station, language=language, zone=zone, message_id=message_id
+        ),
+        at=alert.detected_at or alert.opened_at,
+    )
+
+
 def enqueue_alert_escalated(
     session: Session,
     alert: Alert,
@@ -176,12 +199,12 @@ def enqueue_alert_escalated(
 ) -> list[OutboxMessage]:
     """The opening, marked escalated, to each matching subscription of `level`; in the
     caller's transaction, which also records the escalation."""
-    station = _alert_station(session, alert)
-    messages = []
-    for subscription, address in _matching(session, alert, level=level):
-        message_id = new_message_id()
-        language = Language(subscription.language)
-        text = alert_escalated_message(
+    return _enqueue_to_level(
+        session,
+        alert,
+        level=level,
+        event=MessageEvent.ESCALATED,
+        wording=lambda station, language, message_id: alert_escalated_message(
             alert,
             station,
             language=language,
@@ -189,22 +212,9 @@ def enqueue_alert_escalated(
             message_id=message_id,
             level=level,
             waited_minutes=waited_minutes,
-        )
-        message = _message(
-            alert=alert,
-            event=MessageEvent.ESCALATED,
-            text=text,
-            message_id=message_id,
-            channel=subscription.channel,
-            address=address,
-            language=language,
-            subscription_id=subscription.id,
-            at=now,
-        )
-        session.add(message)
-        messages.append(message)
-    session.flush()
-    return messages
+        ),
+        at=now,
+    )
 
 
 def enqueue_alert_resolved(
