@@ -25,6 +25,7 @@ from api.routers import (
     auth,
     bulletins,
     cap,
+    complaints,
     compliance,
     factory_reports,
     health,
@@ -90,6 +91,7 @@ def create_app(
         upload_paths={
             "/reports": upload_limit,
             "/report": upload_limit,
+            "/complaints": upload_limit,
             FACTORY_REPORT_PATHS: report_limit,
         },
     )
@@ -116,6 +118,7 @@ def create_app(
         subscriptions,
         bulletins,
         alert_rules,
+        complaints,
     ):
         app.include_router(module.router)
     app.include_router(bulletins.feed_router)
