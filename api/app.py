@@ -32,6 +32,7 @@ from api.routers import (
     indicators,
     ingest,
     mqtt_credentials,
+    open311,
     organisations,
     quality,
     reports,
@@ -119,6 +120,7 @@ def create_app(
         bulletins,
         alert_rules,
         complaints,
+        open311,
     ):
         app.include_router(module.router)
     app.include_router(bulletins.feed_router)

@@ -460,6 +460,10 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/complaints/{public_id}/private", ALL, name="with the token"),
     Row("POST", "/complaints/{public_id}/updates", STAFF, {"note": "called the quarry"}),
     Row("POST", "/complaints/{public_id}/reply", ALL, {"note": "still dusty"}),
+    Row("GET", "/open311/v2/services.json", ALL),
+    Row("GET", "/open311/v2/requests.json", ALL),
+    Row("GET", "/open311/v2/requests.json", frozenset(), sees="{complaint_phone}", name="contact"),
+    Row("GET", "/open311/v2/requests/{service_request_id}.json", ALL),
     # Quality control's review: the backbone and admins.
     Row("GET", "/quality/readings", MANAGERS),
     Row("POST", "/quality/readings/review", MANAGERS, REVIEW),
@@ -569,6 +573,9 @@ CONCRETE = {
     "GET /complaints/{public_id}/private": "/complaints/{complaint_id}/private",
     "GET /complaints/{public_id}/private with the token": (
         "/complaints/{complaint_id}/private?token={complaint_token}"
+    ),
+    "GET /open311/v2/requests/{service_request_id}.json": (
+        "/open311/v2/requests/{complaint_id}.json"
     ),
     "POST /complaints/{public_id}/updates": "/complaints/{complaint_id}/updates",
     "POST /complaints/{public_id}/reply": (

@@ -317,3 +317,39 @@ def test_hostile_updates_are_refused(api: Api, place: dict[str, int]) -> None:
         ).status_code
         == 404
     )
+
+
+def test_open311_clients_read_services_and_anonymised_requests(
+    api: Api, place: dict[str, int]
+) -> None:
+    services = api.client.get("/open311/v2/services.json").json()
+    assert {s["service_code"] for s in services} >= {"dust", "burning", "truck"}
+    dust = submit(api, kind="dust", village="Na Phra Lan", **CONTACT)
+    burning = submit(api, kind="burning", village="Na Phra Lan")
+    backbone = staff(api, Role.BACKBONE, place["backbone"])
+    closed = api.client.post(
+        f"/complaints/{burning['id']}/updates",
+        json={"status": "not_responsible", "note": "outside the area"},
+        headers=backbone,
+    )
+    assert closed.status_code == 201
+
+    everything = api.client.get("/open311/v2/requests.json")
+    assert everything.status_code == 200
+    assert {
+        (r["service_request_id"], r["status"], r["status_notes"]) for r in everything.json()
+    } == {
+        (dust["id"], "open", "open"),
+        (burning["id"], "closed", "not_responsible"),
+    }
+    for secret in CONTACT.values():
+        assert secret not in everything.text
+    closed_only = api.client.get("/open311/v2/requests.json", params={"status": "closed"}).json()
+    assert [r["service_request_id"] for r in closed_only] == [burning["id"]]
+    [one] = api.client.get(f"/open311/v2/requests/{dust['id']}.json").json()
+    assert one["agency_responsible"] == "DIW Saraburi"
+    assert one["address"] == "Na Phra Lan"
+    assert (one["lat"], one["long"]) == (None, None)
+    assert api.client.get("/open311/v2/requests/nope.json").status_code == 404
+    bad = api.client.get("/open311/v2/requests.json", params={"start_date": "yesterday"})
+    assert bad.status_code == 422
