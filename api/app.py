@@ -93,6 +93,7 @@ def create_app(
             "/reports": upload_limit,
             "/report": upload_limit,
             "/complaints": upload_limit,
+            "/complain": upload_limit,
             FACTORY_REPORT_PATHS: report_limit,
         },
     )

@@ -130,6 +130,7 @@ REPORTERS = frozenset({"volunteer", *MANAGERS})
 SEE_NOTES = frozenset({"volunteer", "official", *MANAGERS})
 """The reporter of the world's observation, and the staff who see every report in full."""
 OBSERVATION = {"kind": "visible_dust", "village": "Na Phra Lan", "note": "Dust over the road"}
+REPLY = {"token": "{complaint_token}", "note": "still dusty"}
 COMPLAINT = {"kind": "dust", "village": "Na Phra Lan", "contact_phone": "081-555-0100"}
 
 
@@ -460,6 +461,11 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/complaints/{public_id}/private", ALL, name="with the token"),
     Row("POST", "/complaints/{public_id}/updates", STAFF, {"note": "called the quarry"}),
     Row("POST", "/complaints/{public_id}/reply", ALL, {"note": "still dusty"}),
+    Row("GET", "/complain", ALL),
+    Row("POST", "/complain", ALL, form=COMPLAINT),
+    Row("GET", "/complain/{public_id}", ALL),
+    Row("GET", "/complain/{public_id}", STAFF, name="no token"),
+    Row("POST", "/complain/{public_id}/reply", ALL, form=REPLY),
     Row("GET", "/open311/v2/services.json", ALL),
     Row("GET", "/open311/v2/requests.json", ALL),
     Row("GET", "/open311/v2/requests.json", frozenset(), sees="{complaint_phone}", name="contact"),
@@ -577,6 +583,9 @@ CONCRETE = {
     "GET /open311/v2/requests/{service_request_id}.json": (
         "/open311/v2/requests/{complaint_id}.json"
     ),
+    "GET /complain/{public_id}": "/complain/{complaint_id}?token={complaint_token}",
+    "GET /complain/{public_id} no token": "/complain/{complaint_id}",
+    "POST /complain/{public_id}/reply": "/complain/{complaint_id}/reply",
     "POST /complaints/{public_id}/updates": "/complaints/{complaint_id}/updates",
     "POST /complaints/{public_id}/reply": (
         "/complaints/{complaint_id}/reply?token={complaint_token}"

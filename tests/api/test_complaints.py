@@ -353,3 +353,40 @@ def test_open311_clients_read_services_and_anonymised_requests(
     assert api.client.get("/open311/v2/requests/nope.json").status_code == 404
     bad = api.client.get("/open311/v2/requests.json", params={"start_date": "yesterday"})
     assert bad.status_code == 422
+
+
+def test_a_villager_complains_on_the_page_and_follows_the_backbone_s_update(
+    api: Api, place: dict[str, int]
+) -> None:
+    form = api.client.get("/complain", headers={"Accept-Language": "th"})
+    assert form.status_code == 200
+    assert "แจ้งเรื่องที่คุณประสบ" in form.text
+    refused = api.client.post("/complain", data={"kind": "dust", "note": "no place"})
+    assert refused.status_code == 422
+    assert "no place" in refused.text  # the form keeps what was typed
+    sent = api.client.post(
+        "/complain",
+        data={"kind": "burning", "village": "Na Phra Lan", "note": "burning rice straw", **CONTACT},
+    )
+    assert sent.status_code == 201, sent.text
+    link = sent.text.split('id="private-link" href="')[1].split('"')[0].replace("&amp;", "&")
+    public_id = link.split("/complain/")[1].split("?")[0]
+    mine = api.client.get(link)
+    assert "Na Phra Lan SAO" in mine.text
+    backbone = staff(api, Role.BACKBONE, place["backbone"])
+    api.client.post(
+        f"/complaints/{public_id}/updates",
+        json={"status": "fixed", "note": "the SAO put it out"},
+        headers=backbone,
+    )
+    assert "the SAO put it out" in api.client.get(link).text
+    token = link.split("token=")[1]
+    replied = api.client.post(
+        f"/complain/{public_id}/reply", data={"token": token, "note": "burning again"}
+    )
+    assert replied.status_code == 200
+    assert "burning again" in replied.text
+    assert api.client.get(f"/complaints/{public_id}").json()["status"] == "confirmed"
+    stranger = api.client.get(f"/complain/{public_id}?token=wrong")
+    assert stranger.status_code == 404
+    assert "burning rice straw" not in stranger.text
