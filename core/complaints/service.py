@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.access.principal import ANONYMOUS, MANAGERS, SEE_ALL_PRIVATE, Principal
+from core.access.principal import ANONYMOUS, SEE_ALL_PRIVATE, Principal
 from core.audit.service import record_change
 from core.complaints.schemas import (
     ComplaintCreate,
@@ -338,7 +338,11 @@ def _updates(session: Session, complaint: Complaint) -> list[ComplaintUpdate]:
     )
 
 
-def _view(session: Session, complaint: Complaint, *, private: bool) -> ComplaintPublic:
+def _view(
+    session: Session, complaint: Complaint, *, private: bool, private_stations: bool = False
+) -> ComplaintPublic:
+    """`private`: the reporter's or staff's details; `private_stations`: factories' private
+    stations in the evidence too (staff only: a reporter is the public for those)."""
     updates = _updates(session, complaint)
     names = _names(session, [complaint.organisation_id, *(u.organisation_id for u in updates)])
     common: dict[str, Any] = {
@@ -353,7 +357,7 @@ def _view(session: Session, complaint: Complaint, *, private: bool) -> Complaint
         "evidence": [
             EvidencePublic.model_validate(item)
             for item in complaint.evidence
-            if private or item.get("public")
+            if private_stations or item.get("public")
         ],
         "updates": [
             UpdatePublic(
@@ -408,7 +412,8 @@ def private_complaint(
         complaint = _get(session, public_id)
         if not (viewer.has_role(*STAFF) or _may_act(viewer, complaint)):
             raise NotFound(f"no complaint {public_id!r}")
-    view = _view(session, complaint, private=True)
+    staff = viewer.has_role(*STAFF)
+    view = _view(session, complaint, private=True, private_stations=staff)
     assert isinstance(view, ComplaintPrivate)
     return view
 
@@ -483,7 +488,7 @@ def add_update(
         before=before,
         after=_snapshot(complaint) | {"note": data.note.strip(), "public": data.public},
     )
-    return private_complaint(session, public_id, token=None, viewer=_as_manager(actor))
+    return private_complaint(session, public_id, token=None, viewer=actor)
 
 
 def reporter_reply(
@@ -520,11 +525,6 @@ def reporter_reply(
         after=_snapshot(complaint) | {"reporter_reply": True},
     )
     return private_complaint(session, public_id, token=token, viewer=ANONYMOUS)
-
-
-def _as_manager(actor: Principal) -> Principal:
-    """Whoever just acted on a complaint may read it back in full."""
-    return actor if actor.is_manager else Principal(role=next(iter(MANAGERS)), label=actor.label)
 
 
 def _snapshot(complaint: Complaint) -> dict[str, Any]:

@@ -138,7 +138,11 @@ def test_dust_near_a_factory_gets_its_readings_and_goes_to_the_factory_act_offic
     assert evidence["standard_id"].startswith("th-pm10-24h")
 
     private = api.client.get(receipt["private_url"]).json()
-    stations = {(e["station"], e["over_standard"]) for e in private["evidence"]}
+    # The reporter is the public for the factory's private station; the staff see both.
+    assert [e["station"] for e in private["evidence"]] == ["v-1"]
+    backbone = staff(api, Role.BACKBONE, place["backbone"])
+    full = api.client.get(f"/complaints/{receipt['id']}/private", headers=backbone).json()
+    stations = {(e["station"], e["over_standard"]) for e in full["evidence"]}
     assert stations == {("v-1", True), ("f-1", False)}
     assert private["contact_phone"] == "081-555-0199"
     assert private["note"] == "white dust on everything since morning"

@@ -35,7 +35,7 @@ KIND_NAMES = {
     ComplaintKind.OTHER: N_("Something else"),
 }
 STATUS_NAMES = {
-    ComplaintStatus.OPEN: N_("Received"),
+    ComplaintStatus.OPEN: N_("Received, awaiting triage"),
     ComplaintStatus.CONFIRMED: N_("Confirmed"),
     ComplaintStatus.INVESTIGATING: N_("Investigating"),
     ComplaintStatus.IN_PROGRESS: N_("In progress"),
