@@ -25,12 +25,14 @@ from api.routers import (
     auth,
     bulletins,
     cap,
+    complaints,
     compliance,
     factory_reports,
     health,
     indicators,
     ingest,
     mqtt_credentials,
+    open311,
     organisations,
     quality,
     reports,
@@ -90,6 +92,8 @@ def create_app(
         upload_paths={
             "/reports": upload_limit,
             "/report": upload_limit,
+            "/complaints": upload_limit,
+            "/complain": upload_limit,
             FACTORY_REPORT_PATHS: report_limit,
         },
     )
@@ -116,6 +120,8 @@ def create_app(
         subscriptions,
         bulletins,
         alert_rules,
+        complaints,
+        open311,
     ):
         app.include_router(module.router)
     app.include_router(bulletins.feed_router)

@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session
 
 from api.auth import declares_access
 from api.routers.reports import storage_of
-from core.access.principal import Principal, system_principal
+from core.access.principal import ANONYMOUS, Principal, system_principal
 from core.accounts.api_keys import create_api_key
 from core.accounts.schemas import ApiKeyCreate
 from core.alerts.cap import sync_cap_messages
 from core.alerts.service import evaluate_24h_exceedances
 from core.bulletins.service import approve, draft_bulletins, publish, store_charts
+from core.complaints.schemas import ComplaintCreate, ComplaintUpdateCreate
+from core.complaints.service import add_update, submit_complaint
 from core.devices.credentials import issue_credential
 from core.factory_reports.service import Upload, upload_report
 from core.models import (
@@ -128,6 +130,8 @@ REPORTERS = frozenset({"volunteer", *MANAGERS})
 SEE_NOTES = frozenset({"volunteer", "official", *MANAGERS})
 """The reporter of the world's observation, and the staff who see every report in full."""
 OBSERVATION = {"kind": "visible_dust", "village": "Na Phra Lan", "note": "Dust over the road"}
+REPLY = {"token": "{complaint_token}", "note": "still dusty"}
+COMPLAINT = {"kind": "dust", "village": "Na Phra Lan", "contact_phone": "081-555-0100"}
 
 
 STAFF = frozenset({"official", *MANAGERS})
@@ -445,6 +449,27 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/report", REPORTERS),
     Row("POST", "/report", REPORTERS, form=OBSERVATION, name="an observation"),
     Row("POST", "/report", MANAGERS, form=manual_reading("{v_other}"), name="reading, not kept"),
+    # Complaints: anyone complains and reads them anonymised; the reporter (with the private
+    # link's token) and the staff see the details; the backbone and the assigned organisation
+    # (the district's official here) update.
+    Row("POST", "/complaints", ALL, form=COMPLAINT),
+    Row("GET", "/complaints", ALL, sees="{complaint_village}", name="shows the village"),
+    Row("GET", "/complaints", frozenset(), sees="{complaint_phone}", name="never the contact"),
+    Row("GET", "/complaints/{public_id}", ALL),
+    Row("GET", "/complaints/{public_id}", frozenset(), sees="{complaint_phone}", name="contact"),
+    Row("GET", "/complaints/{public_id}/private", STAFF),
+    Row("GET", "/complaints/{public_id}/private", ALL, name="with the token"),
+    Row("POST", "/complaints/{public_id}/updates", STAFF, {"note": "called the quarry"}),
+    Row("POST", "/complaints/{public_id}/reply", ALL, {"note": "still dusty"}),
+    Row("GET", "/complain", ALL),
+    Row("POST", "/complain", ALL, form=COMPLAINT),
+    Row("GET", "/complain/{public_id}", ALL),
+    Row("GET", "/complain/{public_id}", STAFF, name="no token"),
+    Row("POST", "/complain/{public_id}/reply", ALL, form=REPLY),
+    Row("GET", "/open311/v2/services.json", ALL),
+    Row("GET", "/open311/v2/requests.json", ALL),
+    Row("GET", "/open311/v2/requests.json", frozenset(), sees="{complaint_phone}", name="contact"),
+    Row("GET", "/open311/v2/requests/{service_request_id}.json", ALL),
     # Quality control's review: the backbone and admins.
     Row("GET", "/quality/readings", MANAGERS),
     Row("POST", "/quality/readings/review", MANAGERS, REVIEW),
@@ -549,6 +574,22 @@ CONCRETE = {
     "GET /standards/{series_or_id}": "/standards/th-pm25-24h",
     "GET /aqi": "/aqi?scale=th-pcd-2023&pollutant=pm25&value=41.2",
     "GET /reports/{observation_id}/photo": "/reports/{observation_id}/photo",
+    "GET /complaints/{public_id}": "/complaints/{complaint_id}",
+    "GET /complaints/{public_id} contact": "/complaints/{complaint_id}",
+    "GET /complaints/{public_id}/private": "/complaints/{complaint_id}/private",
+    "GET /complaints/{public_id}/private with the token": (
+        "/complaints/{complaint_id}/private?token={complaint_token}"
+    ),
+    "GET /open311/v2/requests/{service_request_id}.json": (
+        "/open311/v2/requests/{complaint_id}.json"
+    ),
+    "GET /complain/{public_id}": "/complain/{complaint_id}?token={complaint_token}",
+    "GET /complain/{public_id} no token": "/complain/{complaint_id}",
+    "POST /complain/{public_id}/reply": "/complain/{complaint_id}/reply",
+    "POST /complaints/{public_id}/updates": "/complaints/{complaint_id}/updates",
+    "POST /complaints/{public_id}/reply": (
+        "/complaints/{complaint_id}/reply?token={complaint_token}"
+    ),
     "GET /bulletins/{bulletin_id} published": "/bulletins/{published_bulletin}",
     "GET /bulletins/{bulletin_id} draft": "/bulletins/{draft_bulletin}",
     "GET /bulletins/{bulletin_id}/chart.png": "/bulletins/{published_bulletin}/chart.png",
@@ -741,6 +782,22 @@ def build_world(api: Api) -> World:
         storage=storage_of(settings),
         now=now,
     )
+    complaint = submit_complaint(
+        s,
+        actor=ANONYMOUS,
+        data=ComplaintCreate(kind="noise", village=v_kept.area, contact_phone="081-555-0123"),
+        photo=None,
+        storage=storage_of(settings),
+        now=now,
+        zone=default_zone(),
+    )
+    add_update(
+        s,
+        actor=system_principal("test"),
+        public_id=complaint.id,
+        data=ComplaintUpdateCreate(organisation_id=district.id, note="the district's case"),
+        now=now,
+    )
     september = upload_report(
         s,
         actor=Principal(
@@ -807,6 +864,10 @@ def build_world(api: Api) -> World:
             "observation_id": observation.id,
             "observation_note": "Grey cloud at 7",
             "observation_village": v_kept.area,
+            "complaint_id": complaint.id,
+            "complaint_token": complaint.token,
+            "complaint_village": v_kept.area,
+            "complaint_phone": "081-555-0123",
             "f_a_refused": "f-a-refused",
             "alert_v_kept": alert_of(s, v_kept.id),
             "alert_f_a": alert_of(s, f_a.id),
