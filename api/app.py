@@ -37,6 +37,7 @@ from api.routers import (
     standards,
     stations,
     subscriptions,
+    targets,
     users,
 )
 from api.routers import status as status_router
@@ -116,9 +117,11 @@ def create_app(
         subscriptions,
         bulletins,
         alert_rules,
+        targets,
     ):
         app.include_router(module.router)
     app.include_router(bulletins.feed_router)
+    app.include_router(targets.certifications_router)
     add_web(app)
     return app
 

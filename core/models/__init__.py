@@ -46,8 +46,26 @@ from core.models.reading import (
     RollupState,
 )
 from core.models.station import Station, StationKeeper, StationKind
+from core.models.target import (
+    DataCertification,
+    Target,
+    TargetDirection,
+    TargetIndicator,
+    TargetMilestone,
+    TargetRevision,
+    TargetSignatory,
+    TargetStatus,
+)
 
 __all__ = [
+    "DataCertification",
+    "Target",
+    "TargetDirection",
+    "TargetIndicator",
+    "TargetMilestone",
+    "TargetRevision",
+    "TargetSignatory",
+    "TargetStatus",
     "MAX_LEVEL",
     "Channel",
     "DeliveryAttempt",
