@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.access.principal import Principal
+from core.bulletins.figures import target_progress
 from core.kit.errors import Conflict, Forbidden, InvalidInput
 from core.models import AuditEvent, Role, StakeholderGroup, TargetStatus
 from core.targets.schemas import (
@@ -231,3 +232,22 @@ def test_agreement_and_revision_are_kept_and_audited(session: Session) -> None:
             actor=actor,
             now=NOW,
         )
+
+
+def test_bulletins_report_the_agreed_targets_of_their_area(session: Session) -> None:
+    station = make_station(session, area=AREA)
+    dusty(session, station.code, days(date(2026, 1, 1), 10))
+    dusty(session, station.code, days(date(2026, 2, 19), 3))
+    actor = backbone(session)
+    target = create_target(session, data=proposal(), actor=actor, now=NOW, zone=ZONE)
+    assert target_progress(session, area=AREA, end=date(2026, 2, 28), zone=ZONE) == []
+    agree_target(session, target_id=target.id, actor=actor, now=NOW, zone=ZONE)
+    certify(session, actor, date(2026, 2, 1), date(2026, 2, 28))
+    [shown] = target_progress(session, area=AREA, end=date(2026, 2, 28), zone=ZONE)
+    assert shown.name_th == "วันเกินมาตรฐาน PM10 ลดลง"
+    assert shown.progress == (
+        "3 over the last 10 days (provisional), 3 on certified data, on track; "
+        "target 0 by 2026-04-20"
+    )
+    assert "เป็นไปตามแผน" in shown.progress_th
+    assert target_progress(session, area="Elsewhere", end=date(2026, 2, 28), zone=ZONE) == []
