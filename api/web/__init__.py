@@ -23,6 +23,7 @@ from api.web.pages import (
     report,
     signin,
     stations,
+    targets,
 )
 from api.web.rendering import make_web_ui
 
@@ -51,5 +52,6 @@ def add_web(app: FastAPI) -> None:
         rejected,
         factory_reports,
         bulletins,
+        targets,
     ):
         app.include_router(module.router)

@@ -518,3 +518,13 @@ def agreed_targets_of_area(
         .order_by(Target.id)
     ).all()
     return [(t, compute_progress(session, t, now=now, zone=zone)) for t in targets]
+
+
+def targets_overview(
+    session: Session, *, viewer: Principal, now: datetime, zone: ZoneInfo
+) -> list[TargetDetail]:
+    """Every target the viewer may see with its progress: the case at a glance."""
+    return [
+        target_detail(session, target_id=t.id, viewer=viewer, now=now, zone=zone)
+        for t in list_targets(session, viewer=viewer)
+    ]

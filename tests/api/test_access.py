@@ -498,6 +498,11 @@ TABLE: tuple[Row, ...] = (
     Row("POST", "/targets/{target_id}/agree", STAFF),
     Row("PUT", "/targets/{target_id}", MANAGERS, body={"reason": "forum", "target_value": 1}),
     Row("POST", "/certifications", MANAGERS, body=CERTIFICATION),
+    Row("GET", "/agenda", ALL),
+    Row("GET", "/agenda", ALL, sees="{agreed_target_link}", name="shows the agreed one"),
+    Row("GET", "/agenda", STAFF, sees="{proposed_target_link}", name="shows a proposal"),
+    Row("GET", "/targets/{target_id}/page", ALL, name="agreed"),
+    Row("GET", "/targets/{target_id}/page", STAFF, name="proposed"),
 )
 
 # Which concrete path each row calls (templates as in app.routes, filled from the world).
@@ -597,6 +602,8 @@ CONCRETE = {
     "GET /targets/{target_id} proposed": "/targets/{proposed_target}",
     "POST /targets/{target_id}/agree": "/targets/{proposed_target}/agree",
     "PUT /targets/{target_id}": "/targets/{agreed_target}",
+    "GET /targets/{target_id}/page agreed": "/targets/{agreed_target}/page",
+    "GET /targets/{target_id}/page proposed": "/targets/{proposed_target}/page",
 }
 
 
@@ -727,6 +734,8 @@ def targets_for_access(session: Session, station_code: str, backbone_id: int) ->
         "agreed_target": str(agreed.id),
         "proposed_target_title": '"title_en":"Fewer dusty days"',
         "agreed_target_title": '"title_en":"Agreed"',
+        "proposed_target_link": f'href="/targets/{proposed.id}/page"',
+        "agreed_target_link": f'href="/targets/{agreed.id}/page"',
     }
 
 
