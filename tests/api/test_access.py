@@ -503,6 +503,7 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/agenda", STAFF, sees="{proposed_target_link}", name="shows a proposal"),
     Row("GET", "/targets/{target_id}/page", ALL, name="agreed"),
     Row("GET", "/targets/{target_id}/page", STAFF, name="proposed"),
+    Row("POST", "/targets/{target_id}/page/agree", STAFF),
 )
 
 # Which concrete path each row calls (templates as in app.routes, filled from the world).
@@ -604,6 +605,7 @@ CONCRETE = {
     "PUT /targets/{target_id}": "/targets/{agreed_target}",
     "GET /targets/{target_id}/page agreed": "/targets/{agreed_target}/page",
     "GET /targets/{target_id}/page proposed": "/targets/{proposed_target}/page",
+    "POST /targets/{target_id}/page/agree": "/targets/{proposed_target}/page/agree",
 }
 
 

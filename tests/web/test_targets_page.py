@@ -17,8 +17,8 @@ from core.settings import default_zone
 from core.targets.schemas import TargetCreate
 from core.targets.service import agree_target, create_target
 from tests.alerts.test_exceedance_alerts import publish_hours
-from tests.factories import make_organisation, make_station
-from tests.web.conftest import Site, serve
+from tests.factories import make_organisation, make_station, make_user
+from tests.web.conftest import Site, email, serve, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +35,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             session, stakeholder_group=StakeholderGroup.LOCAL_GOVERNMENT, name_th="อำเภอทดสอบ"
         )
         make_station(session, code="npl-v01", area="Na Phra Lan")
+        province = make_organisation(session, stakeholder_group=StakeholderGroup.LOCAL_GOVERNMENT)
+        make_user(session, role=Role.OFFICIAL, organisation=province, email=email("official"))
         for days_ago in (31, 30, 1):
             start = datetime.combine(today - timedelta(days=days_ago), time(0), tzinfo=zone)
             publish_hours(session, "npl-v01", "pm10", 200, start.astimezone(UTC), 24)
@@ -83,3 +85,14 @@ def test_the_public_reads_a_target_and_its_progress_on_a_phone(page: Page) -> No
     page.goto(page.url + "?lang=en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Fewer days over the PM10 standard")
     expect(page.locator(".target-progress")).to_contain_text("No certified period yet")
+
+
+def test_an_official_signs_up_for_their_agency(page: Page) -> None:
+    sign_in(page, "official")
+    page.goto("/agenda")
+    page.get_by_role("link", name="วันฝุ่น PM10 เกินมาตรฐานลดลง").click()
+    page.get_by_role("button", name="ร่วมลงนามในนามหน่วยงานของฉัน").click()
+    expect(page.get_by_role("status")).to_have_text("หน่วยงานของคุณร่วมลงนามเป้าหมายนี้แล้ว")
+    expect(page.get_by_role("button", name="ร่วมลงนามในนามหน่วยงานของฉัน")).to_have_count(0)
+    expect(page.locator("main li")).to_have_count(2)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
