@@ -39,6 +39,7 @@ from api.routers import (
     standards,
     stations,
     subscriptions,
+    targets,
     users,
 )
 from api.routers import status as status_router
@@ -122,9 +123,11 @@ def create_app(
         alert_rules,
         complaints,
         open311,
+        targets,
     ):
         app.include_router(module.router)
     app.include_router(bulletins.feed_router)
+    app.include_router(targets.certifications_router)
     add_web(app)
     return app
 

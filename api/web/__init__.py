@@ -24,6 +24,7 @@ from api.web.pages import (
     report,
     signin,
     stations,
+    targets,
 )
 from api.web.rendering import make_web_ui
 
@@ -53,5 +54,6 @@ def add_web(app: FastAPI) -> None:
         factory_reports,
         bulletins,
         complain,
+        targets,
     ):
         app.include_router(module.router)

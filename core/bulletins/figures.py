@@ -32,6 +32,7 @@ from core.indicators.service import choose_series, compute_indicators, unit_fact
 from core.kit.errors import InvalidInput
 from core.models import Alert, BulletinKind, Station
 from core.standards.parameters import BY_ID, PARAMETERS, ParameterInfo, from_milli
+from core.targets.service import agreed_targets_of_area
 
 CHART_PARAMETERS = ("pm25", "pm10")
 CHART_DAYS = 7
@@ -278,12 +279,40 @@ def _chart(session: Session, stations: list[Station], end: date, zone: ZoneInfo)
     return ChartFigure(days=days, series=series, limits=limits)
 
 
-def target_progress(session: Session, *, area: str, start: date, end: date) -> list[TargetProgress]:
-    """Progress towards the area's agreed targets. dustwatch has no targets yet (issue 8 §5
-    "once targets exist"): nothing to report, and the text says nothing. When a targets
-    table exists, read it here; the text and the pages already show whatever this returns."""
-    del session, area, start, end
-    return []
+def _target_figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def target_progress(
+    session: Session, *, area: str, end: date, zone: ZoneInfo
+) -> list[TargetProgress]:
+    """The area's agreed targets with their progress as of the bulletin's last day: the
+    provisional value, the counted (certified) one and whether it is on track."""
+    as_of = datetime.combine(end + timedelta(days=1), time(), tzinfo=zone)
+    shown = []
+    for target, progress in agreed_targets_of_area(session, area=area, now=as_of, zone=zone):
+        value = _target_figure(progress.provisional.value)
+        counted = _target_figure(progress.counted.value if progress.counted is not None else None)
+        goal = f"{target.target_value:g}"
+        judged_en = {True: "on track", False: "behind the path", None: "not yet judged"}
+        judged_th = {True: "เป็นไปตามแผน", False: "ช้ากว่าแผน", None: "ยังประเมินไม่ได้"}
+        shown.append(
+            TargetProgress(
+                name=target.title_en,
+                name_th=target.title_th,
+                progress=(
+                    f"{value} over the last {progress.window_days} days (provisional), "
+                    f"{counted} on certified data, {judged_en[progress.on_track]}; "
+                    f"target {goal} by {target.deadline.isoformat()}"
+                ),
+                progress_th=(
+                    f"{value} ใน {progress.window_days} วันล่าสุด (เบื้องต้น), "
+                    f"{counted} จากข้อมูลที่รับรองแล้ว, {judged_th[progress.on_track]}; "
+                    f"เป้าหมาย {goal} ภายใน {target.deadline.isoformat()}"
+                ),
+            )
+        )
+    return shown
 
 
 def compute_figures(
@@ -309,6 +338,6 @@ def compute_figures(
         alerts_opened=opened,
         alerts_resolved=resolved,
         alerts_open_at_end=still_open,
-        targets=target_progress(session, area=area, start=start, end=end),
+        targets=target_progress(session, area=area, end=end, zone=zone),
         chart=_chart(session, stations, end, zone),
     )

@@ -92,10 +92,12 @@ class ChartFigure(BaseModel):
 
 
 class TargetProgress(BaseModel):
-    """Progress towards an agreed target (e.g. exceedance days per month); none exist yet."""
+    """Progress towards an agreed target of the area, in words (`name`, `progress` English)."""
 
     name: str
     progress: str
+    name_th: str = ""
+    progress_th: str = ""
 
 
 class BulletinFigures(BaseModel):

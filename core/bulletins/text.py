@@ -204,5 +204,10 @@ def body(figures: BulletinFigures, language: str) -> str:
     if figures.targets:
         lines.append("")
         lines.append("ความคืบหน้าตามเป้าหมาย:" if th else "Progress towards targets:")
-        lines.extend(f"- {t.name}: {t.progress}" for t in figures.targets)
+        lines.extend(
+            f"- {t.name_th or t.name}: {t.progress_th or t.progress}"
+            if th
+            else f"- {t.name}: {t.progress}"
+            for t in figures.targets
+        )
     return "\n".join(lines)

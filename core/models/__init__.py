@@ -53,6 +53,16 @@ from core.models.reading import (
     RollupState,
 )
 from core.models.station import Station, StationKeeper, StationKind
+from core.models.target import (
+    DataCertification,
+    Target,
+    TargetDirection,
+    TargetIndicator,
+    TargetMilestone,
+    TargetRevision,
+    TargetSignatory,
+    TargetStatus,
+)
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -60,6 +70,14 @@ __all__ = [
     "ComplaintKind",
     "ComplaintStatus",
     "ComplaintUpdate",
+    "DataCertification",
+    "Target",
+    "TargetDirection",
+    "TargetIndicator",
+    "TargetMilestone",
+    "TargetRevision",
+    "TargetSignatory",
+    "TargetStatus",
     "MAX_LEVEL",
     "Channel",
     "DeliveryAttempt",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,11 @@ from core.readings.ingest import IncomingMessage, ingest_messages
 from core.reports.schemas import ObservationCreate
 from core.reports.service import report_observation
 from core.settings import Settings, StorageSettings, default_zone
+from core.targets.schemas import TargetCreate
+from core.targets.service import agree_target, create_target
 from tests.api.conftest import Api, make_api
+from tests.core.indicators.test_indicators import flat
+from tests.core.indicators.test_indicators import publish as publish_day
 from tests.factories import (
     DEFAULT_PASSWORD,
     keep,
@@ -133,6 +137,19 @@ OBSERVATION = {"kind": "visible_dust", "village": "Na Phra Lan", "note": "Dust o
 REPLY = {"token": "{complaint_token}", "note": "still dusty"}
 COMPLAINT = {"kind": "dust", "village": "Na Phra Lan", "contact_phone": "081-555-0100"}
 
+
+TARGET = {
+    "title_th": "วันฝุ่นเกินมาตรฐานลดลง",
+    "title_en": "Fewer dusty days",
+    "indicator": "exceedance_days",
+    "parameter": "pm10",
+    "area": "Na Phra Lan",
+    "baseline_start": "2026-01-05",
+    "baseline_end": "2026-01-05",
+    "target_value": 0,
+    "deadline": "2027-01-05",
+}
+CERTIFICATION = {"area": "Na Phra Lan", "period_start": "2026-01-01", "period_end": "2026-01-31"}
 
 STAFF = frozenset({"official", *MANAGERS})
 ALERT_RULE = {
@@ -496,6 +513,22 @@ TABLE: tuple[Row, ...] = (
     Row("POST", "/manage/bulletins/{bulletin_id}/approve", MANAGERS),
     Row("POST", "/manage/bulletins/{bulletin_id}/publish", MANAGERS),
     Row("POST", "/manage/bulletins/{bulletin_id}/withdraw", MANAGERS),
+    # Shared targets: everyone reads agreed ones; staff also proposed ones; the backbone acts.
+    Row("GET", "/targets", ALL),
+    Row("GET", "/targets", ALL, sees="{agreed_target_title}", name="shows the agreed one"),
+    Row("GET", "/targets", STAFF, sees="{proposed_target_title}", name="shows a proposal"),
+    Row("GET", "/targets/{target_id}", ALL, name="agreed"),
+    Row("GET", "/targets/{target_id}", STAFF, name="proposed"),
+    Row("POST", "/targets", MANAGERS, body=TARGET),
+    Row("POST", "/targets/{target_id}/agree", STAFF),
+    Row("PUT", "/targets/{target_id}", MANAGERS, body={"reason": "forum", "target_value": 1}),
+    Row("POST", "/certifications", MANAGERS, body=CERTIFICATION),
+    Row("GET", "/agenda", ALL),
+    Row("GET", "/agenda", ALL, sees="{agreed_target_link}", name="shows the agreed one"),
+    Row("GET", "/agenda", STAFF, sees="{proposed_target_link}", name="shows a proposal"),
+    Row("GET", "/targets/{target_id}/page", ALL, name="agreed"),
+    Row("GET", "/targets/{target_id}/page", STAFF, name="proposed"),
+    Row("POST", "/targets/{target_id}/page/agree", STAFF),
 )
 
 # Which concrete path each row calls (templates as in app.routes, filled from the world).
@@ -607,6 +640,13 @@ CONCRETE = {
     "POST /manage/bulletins/{bulletin_id}/withdraw": (
         "/manage/bulletins/{published_bulletin}/withdraw"
     ),
+    "GET /targets/{target_id} agreed": "/targets/{agreed_target}",
+    "GET /targets/{target_id} proposed": "/targets/{proposed_target}",
+    "POST /targets/{target_id}/agree": "/targets/{proposed_target}/agree",
+    "PUT /targets/{target_id}": "/targets/{agreed_target}",
+    "GET /targets/{target_id}/page agreed": "/targets/{agreed_target}/page",
+    "GET /targets/{target_id}/page proposed": "/targets/{proposed_target}/page",
+    "POST /targets/{target_id}/page/agree": "/targets/{proposed_target}/page/agree",
 }
 
 
@@ -714,6 +754,32 @@ def alert_without_station(
     session.add(alert)
     session.flush()
     return alert.public_id
+
+
+def targets_for_access(session: Session, station_code: str, backbone_id: int) -> dict[str, str]:
+    """A day of history for the baseline, one proposed target and one the backbone agreed."""
+    publish_day(session, station_code, "pm10", date(2026, 1, 5), flat("200"))
+    robot = system_principal("test")
+    now, zone = datetime.now(UTC), default_zone()
+    data = TargetCreate.model_validate(TARGET)
+    proposed = create_target(session, data=data, actor=robot, now=now, zone=zone)
+    agreed = create_target(
+        session,
+        data=data.model_copy(update={"title_en": "Agreed"}),
+        actor=robot,
+        now=now,
+        zone=zone,
+    )
+    signer = Principal(role=Role.BACKBONE, organisation_id=backbone_id, label="backbone")
+    agree_target(session, target_id=agreed.id, actor=signer, now=now, zone=zone)
+    return {
+        "proposed_target": str(proposed.id),
+        "agreed_target": str(agreed.id),
+        "proposed_target_title": '"title_en":"Fewer dusty days"',
+        "agreed_target_title": '"title_en":"Agreed"',
+        "proposed_target_link": f'href="/targets/{proposed.id}/page"',
+        "agreed_target_link": f'href="/targets/{agreed.id}/page"',
+    }
 
 
 def build_world(api: Api) -> World:
@@ -832,6 +898,7 @@ def build_world(api: Api) -> World:
     world = World(
         values={
             **bulletins,
+            **targets_for_access(s, v_kept.code, backbone.id),
             "facility_alert": facility_alert,
             "facility_alert_title": "Factory A report is late",
             "area_alert": area_alert,

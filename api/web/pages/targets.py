@@ -1,0 +1,90 @@
+"""Targets on the web: the common agenda at a glance (every target's status and progress) and
+one page per target with its progress, milestones, signatories and revisions. The JSON API
+has `/targets`; the overview page lives at `/agenda` beside it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.auth import public, require_roles
+from api.web.i18n import N_
+from api.web.rendering import PageDep
+from api.web.routing import PageRoute
+from core.kit.db import RowId
+from core.kit.errors import Conflict
+from core.models import TargetStatus
+from core.targets.service import AGREERS, agree_target, target_detail, targets_overview
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+PUBLIC = [Depends(public)]
+AGREE = [Depends(require_roles(*AGREERS))]
+ALREADY_SIGNED = N_("Your organisation has already signed up to this target.")
+STATUS_NAMES = {
+    "proposed": N_("Proposed"),
+    "agreed": N_("Agreed"),
+    "revised": N_("Revised"),
+    "retired": N_("Retired"),
+}
+INDICATOR_NAMES = {
+    "exceedance_days": N_("Days over the Thai 24-hour standard"),
+    "period_mean": N_("Mean of the daily means"),
+    "valid_share": N_("Share of days with valid data"),
+}
+TRACK_NAMES = {True: N_("On track"), False: N_("Behind the path"), None: N_("Not yet judged")}
+
+
+def _names() -> dict[str, object]:
+    return {"status_names": STATUS_NAMES, "indicator_names": INDICATOR_NAMES, "tracks": TRACK_NAMES}
+
+
+@router.get("/agenda", response_class=HTMLResponse, dependencies=PUBLIC)
+def agenda_page(page: PageDep) -> HTMLResponse:
+    targets = targets_overview(
+        page.session, viewer=page.principal, now=page.now, zone=page.settings.zone
+    )
+    return page.render("targets.html", {"targets": targets} | _names())
+
+
+@router.get("/targets/{target_id}/page", response_class=HTMLResponse, dependencies=PUBLIC)
+def target_page(
+    page: PageDep, target_id: RowId, done: bool = False, error: str = ""
+) -> HTMLResponse:
+    """Staff who may agree see a button that signs their organisation up."""
+    target = target_detail(
+        page.session,
+        target_id=target_id,
+        viewer=page.principal,
+        now=page.now,
+        zone=page.settings.zone,
+    )
+    can_agree = (
+        page.principal.has_role(*AGREERS)
+        and page.principal.organisation_id is not None
+        and target.status != TargetStatus.RETIRED
+        and all(s.organisation_id != page.principal.organisation_id for s in target.signatories)
+    )
+    return page.render(
+        "target.html",
+        {"target": target, "can_agree": can_agree, "done": done, "error": error} | _names(),
+    )
+
+
+@router.post("/targets/{target_id}/page/agree", dependencies=AGREE)
+def agree_form(page: PageDep, target_id: RowId) -> Response:
+    """Signs the caller's organisation up, then shows the target again."""
+    try:
+        with page.session.begin_nested():
+            agree_target(
+                page.session,
+                target_id=target_id,
+                actor=page.principal,
+                now=page.now,
+                zone=page.settings.zone,
+            )
+    except Conflict:
+        return target_page(page, target_id, error=page.gettext(ALREADY_SIGNED))
+    return RedirectResponse(
+        f"/targets/{target_id}/page?done=true", status_code=status.HTTP_303_SEE_OTHER
+    )

@@ -1,0 +1,1 @@
+"""Shared targets of the common agenda, their progress computed from the indicators."""
