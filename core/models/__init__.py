@@ -8,6 +8,13 @@ from core.models.api_key import ApiKey
 from core.models.audit import AuditEvent
 from core.models.bulletin import Bulletin, BulletinKind, BulletinStatus
 from core.models.cap import CapMessage, CapStep
+from core.models.commitment import (
+    Commitment,
+    CommitmentAveraging,
+    CommitmentKind,
+    CommitmentStatus,
+    ExcessEvent,
+)
 from core.models.delivery import (
     MAX_LEVEL,
     Channel,
@@ -48,6 +55,11 @@ from core.models.reading import (
 from core.models.station import Station, StationKeeper, StationKind
 
 __all__ = [
+    "Commitment",
+    "CommitmentAveraging",
+    "CommitmentKind",
+    "CommitmentStatus",
+    "ExcessEvent",
     "MAX_LEVEL",
     "Channel",
     "DeliveryAttempt",
