@@ -25,6 +25,7 @@ from api.routers import (
     auth,
     bulletins,
     cap,
+    commitments,
     compliance,
     factory_reports,
     health,
@@ -116,6 +117,7 @@ def create_app(
         subscriptions,
         bulletins,
         alert_rules,
+        commitments,
     ):
         app.include_router(module.router)
     app.include_router(bulletins.feed_router)
