@@ -11,6 +11,7 @@ from api.web.pages import (
     alert_rules,
     aqi,
     bulletins,
+    commitments,
     compliance,
     docs,
     factory_reports,
@@ -51,5 +52,6 @@ def add_web(app: FastAPI) -> None:
         rejected,
         factory_reports,
         bulletins,
+        commitments,
     ):
         app.include_router(module.router)

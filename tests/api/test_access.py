@@ -229,6 +229,7 @@ def commitments_for_access(
         "proposed_commitment_id": str(proposal.id),
         "event_id": str(event_id),
         "commitment_title": data.title_en,
+        "commitment_title_th": data.title_th,
     }
 
 
@@ -517,6 +518,15 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/excess-events", ALL),
     Row("GET", "/excess-events", SEE_A, sees="awaiting_reply", name="shows A's unpublished"),
     Row("POST", "/excess-events/{event_id}/reply", frozenset({"operator_a"}), REPLY),
+    Row("GET", "/facility-commitments", ALL),
+    Row("GET", "/facility-commitments", SEE_A, sees="{commitment_title_th}", name="shows A's"),
+    Row("GET", "/commitments/{commitment_id}/page", SEE_A),
+    Row(
+        "POST",
+        "/commitments/{commitment_id}/events/{event_id}/reply",
+        frozenset({"operator_a"}),
+        form=REPLY,
+    ),
     Row("POST", "/manage/bulletins/{bulletin_id}/edit", MANAGERS, form=BULLETIN_TEXT),
     Row("POST", "/manage/bulletins/{bulletin_id}/approve", MANAGERS),
     Row("POST", "/manage/bulletins/{bulletin_id}/publish", MANAGERS),
