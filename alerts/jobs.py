@@ -31,6 +31,7 @@ from core.alerts.detectors.table import rule_detectors
 from core.alerts.engine import AlertRun, Hysteresis, evaluate_rules
 from core.alerts.escalation import EscalationDelays, escalate_unacknowledged
 from core.alerts.late import evaluate_late_readings
+from core.commitments.detection import detect_excess_events
 from core.kit.health import HealthRegistry
 from core.kit.jobs import try_job_lock
 from core.models import Channel
@@ -202,6 +203,13 @@ def sync_cap_job(context: JobContext, fire_time: datetime) -> str:
     return f"{added} CAP messages"
 
 
+def detect_excess_events_job(context: JobContext, fire_time: datetime) -> str:
+    """Breaches of facilities' commitments up to the fire time, each an excess event."""
+    with context.session_factory.begin() as session:
+        scan = detect_excess_events(session, now=fire_time, zone=context.zone)
+    return f"opened {scan.opened}, extended {scan.extended}, closed {scan.closed}"
+
+
 def draft_bulletins_job(context: JobContext, fire_time: datetime) -> str:
     """The daily (and, on its weekday, weekly) bulletins of the period that ended."""
     drafted = draft_due_bulletins(
@@ -235,6 +243,11 @@ JOBS: list[Job] = [
     Job("sync_cap_messages", sync_cap_job, lambda s: Every(s.scheduler.alert_check_seconds)),
     Job("dispatch_outbox", dispatch_outbox_job, lambda s: Every(s.scheduler.dispatch_seconds)),
     Job("draft_bulletins", draft_bulletins_job, bulletin_time),
+    Job(
+        "detect_excess_events",
+        detect_excess_events_job,
+        lambda s: Every(s.scheduler.commitment_check_seconds),
+    ),
     Job("housekeeping", housekeeping_job, lambda s: Every(s.scheduler.housekeeping_seconds)),
 ]
 """Every scheduled job of dustwatch, by name (the name is its id in the job store)."""

@@ -25,6 +25,7 @@ from api.routers import (
     auth,
     bulletins,
     cap,
+    commitments,
     complaints,
     compliance,
     factory_reports,
@@ -124,6 +125,7 @@ def create_app(
         complaints,
         open311,
         targets,
+        commitments,
     ):
         app.include_router(module.router)
     app.include_router(bulletins.feed_router)

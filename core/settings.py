@@ -148,6 +148,9 @@ class SchedulerSettings(BaseModel):
         "`dustwatch scheduler` process runs it.",
     )
     alert_check_seconds: int = Field(default=60, ge=1)
+    commitment_check_seconds: int = Field(
+        default=300, ge=1, description="How often facilities' commitments are checked."
+    )
     escalate_seconds: int = Field(
         default=60, ge=1, description="How often unacknowledged alerts are checked for escalation."
     )
@@ -381,6 +384,18 @@ def whole_hour_zone(name: str) -> str:
     return name
 
 
+class CommitmentSettings(BaseModel):
+    """Facilities' commitments checked against the data, and their right of reply."""
+
+    reply_days: int = Field(
+        default=7,
+        ge=1,
+        le=90,
+        description="Days an operator has to reply to an excess event before it is published "
+        "without a reply ('no reply given'); an event with a reply is published at once.",
+    )
+
+
 class Settings(BaseSettings):
     """Read once at start-up and passed down; tests build it explicitly."""
 
@@ -407,6 +422,7 @@ class Settings(BaseSettings):
     delivery: DeliverySettings = DeliverySettings()
     cap: CapSettings = CapSettings()
     bulletins: BulletinSettings = BulletinSettings()
+    commitments: CommitmentSettings = CommitmentSettings()
 
     @field_validator("time_zone")
     @classmethod

@@ -11,6 +11,7 @@ from api.web.pages import (
     alert_rules,
     aqi,
     bulletins,
+    commitments,
     complain,
     compliance,
     docs,
@@ -55,5 +56,6 @@ def add_web(app: FastAPI) -> None:
         bulletins,
         complain,
         targets,
+        commitments,
     ):
         app.include_router(module.router)

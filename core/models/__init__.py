@@ -8,6 +8,13 @@ from core.models.api_key import ApiKey
 from core.models.audit import AuditEvent
 from core.models.bulletin import Bulletin, BulletinKind, BulletinStatus
 from core.models.cap import CapMessage, CapStep
+from core.models.commitment import (
+    Commitment,
+    CommitmentAveraging,
+    CommitmentKind,
+    CommitmentStatus,
+    ExcessEvent,
+)
 from core.models.complaint import (
     CLOSED_STATUSES,
     Complaint,
@@ -78,6 +85,11 @@ __all__ = [
     "TargetRevision",
     "TargetSignatory",
     "TargetStatus",
+    "Commitment",
+    "CommitmentAveraging",
+    "CommitmentKind",
+    "CommitmentStatus",
+    "ExcessEvent",
     "MAX_LEVEL",
     "Channel",
     "DeliveryAttempt",

@@ -25,6 +25,9 @@ from core.accounts.schemas import ApiKeyCreate
 from core.alerts.cap import sync_cap_messages
 from core.alerts.service import evaluate_24h_exceedances
 from core.bulletins.service import approve, draft_bulletins, publish, store_charts
+from core.commitments.detection import detect_excess_events
+from core.commitments.schemas import CommitmentCreate
+from core.commitments.service import agree_commitment, create_commitment
 from core.complaints.schemas import ComplaintCreate, ComplaintUpdateCreate
 from core.complaints.service import add_update, submit_complaint
 from core.devices.credentials import issue_credential
@@ -36,6 +39,7 @@ from core.models import (
     BulletinKind,
     CapMessage,
     Channel,
+    ExcessEvent,
     Role,
     Severity,
     StakeholderGroup,
@@ -211,6 +215,43 @@ BULLETIN_TEXT = {
     "body_th": "ข้อความ",
     "body_en": "Text",
 }
+
+
+COMMITMENT = {
+    "facility_id": "{org_a}",
+    "title_th": "PM10 รั้วโรงงานรายชั่วโมงไม่เกิน 120",
+    "title_en": "Fence-line PM10 hourly at most 120",
+    "kind": "threshold",
+    "station_codes": ["f-a"],
+    "parameter": "pm10",
+    "averaging": "hourly",
+    "limit_value": 120,
+    "effective_from": "2026-01-01",
+}
+EVENT_REPLY = {"cause": "Blasting ran late", "corrective_action": "Water cannon at the fence"}
+
+
+def commitments_for_access(
+    session: Session, *, operator_a: Principal, now: datetime
+) -> dict[str, str]:
+    """Factory A's agreed commitment on its private station, the day over the limit opening
+    an event still awaiting its reply, and a proposal of the backbone's A has to agree to."""
+    robot = system_principal("test")
+    data = CommitmentCreate.model_validate(COMMITMENT | {"facility_id": operator_a.organisation_id})
+    agreed = create_commitment(session, actor=operator_a, data=data, now=now)
+    agree_commitment(session, actor=robot, commitment_id=agreed.id, now=now)
+    detect_excess_events(session, now=now, zone=default_zone())
+    proposal = create_commitment(
+        session, actor=robot, data=data.model_copy(update={"title_en": "Proposed"}), now=now
+    )
+    event_id = session.scalars(select(ExcessEvent.id)).one()
+    return {
+        "commitment_id": str(agreed.id),
+        "proposed_commitment_id": str(proposal.id),
+        "event_id": str(event_id),
+        "commitment_title": data.title_en,
+        "commitment_title_th": data.title_th,
+    }
 
 
 def manual_reading(station: str) -> dict[str, str]:
@@ -509,6 +550,25 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/air-bulletins/{bulletin_id}", ALL, name="published"),
     Row("GET", "/air-bulletins/{bulletin_id}", SEE_DRAFTS, name="draft"),
     Row("GET", "/manage/bulletins", MANAGERS),
+    # Commitments: the public reads agreed ones of public stations (factory A's is private);
+    # an event stays with the facility and the staff until replied to or the period passes.
+    Row("GET", "/commitments", ALL),
+    Row("GET", "/commitments", SEE_A, sees="{commitment_title}", name="shows factory A's"),
+    Row("POST", "/commitments", OWN_A, COMMITMENT),
+    Row("GET", "/commitments/{commitment_id}", SEE_A),
+    Row("POST", "/commitments/{commitment_id}/agree", frozenset({"operator_a"})),
+    Row("GET", "/excess-events", ALL),
+    Row("GET", "/excess-events", SEE_A, sees="awaiting_reply", name="shows A's unpublished"),
+    Row("POST", "/excess-events/{event_id}/reply", frozenset({"operator_a"}), EVENT_REPLY),
+    Row("GET", "/facility-commitments", ALL),
+    Row("GET", "/facility-commitments", SEE_A, sees="{commitment_title_th}", name="shows A's"),
+    Row("GET", "/commitments/{commitment_id}/page", SEE_A),
+    Row(
+        "POST",
+        "/commitments/{commitment_id}/events/{event_id}/reply",
+        frozenset({"operator_a"}),
+        form=EVENT_REPLY,
+    ),
     Row("POST", "/manage/bulletins/{bulletin_id}/edit", MANAGERS, form=BULLETIN_TEXT),
     Row("POST", "/manage/bulletins/{bulletin_id}/approve", MANAGERS),
     Row("POST", "/manage/bulletins/{bulletin_id}/publish", MANAGERS),
@@ -637,6 +697,7 @@ CONCRETE = {
     "POST /manage/bulletins/{bulletin_id}/publish": (
         "/manage/bulletins/{approved_bulletin}/publish"
     ),
+    "POST /commitments/{commitment_id}/agree": "/commitments/{proposed_commitment_id}/agree",
     "POST /manage/bulletins/{bulletin_id}/withdraw": (
         "/manage/bulletins/{published_bulletin}/withdraw"
     ),
@@ -879,6 +940,16 @@ def build_world(api: Api) -> World:
         zone=default_zone(),
     )
     bulletins = draft_bulletins_for_access(s, now)
+    commitments = commitments_for_access(
+        s,
+        operator_a=Principal(
+            user_id=users["operator_a"].id,
+            organisation_id=factory_a.id,
+            role=Role.OPERATOR,
+            label="operator A",
+        ),
+        now=now,
+    )
     facility_alert = alert_without_station(
         s,
         AlertKind.REPORT_LATE,
@@ -899,6 +970,7 @@ def build_world(api: Api) -> World:
         values={
             **bulletins,
             **targets_for_access(s, v_kept.code, backbone.id),
+            **commitments,
             "facility_alert": facility_alert,
             "facility_alert_title": "Factory A report is late",
             "area_alert": area_alert,
