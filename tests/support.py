@@ -4,6 +4,7 @@ tests/factories/)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import socket
@@ -265,3 +266,20 @@ class Listener:
     def close(self) -> None:
         self.client.disconnect()
         self.client.loop_stop()
+
+
+def run_cli(
+    args: list[str], *, env: dict[str, str], stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """`dustwatch <args>` run in this process (Click's runner), with only the given
+    DUSTWATCH_* variables set: the same commands an administrator types, without paying a
+    Python start-up per command. A crash is raised, never passed off as an exit status."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith("DUSTWATCH_")}
+    result = CliRunner().invoke(
+        app, args, input=stdin, env=unset | env, catch_exceptions=False, color=False
+    )
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)

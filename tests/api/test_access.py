@@ -54,6 +54,7 @@ from core.settings import Settings, StorageSettings, default_zone
 from core.targets.schemas import TargetCreate
 from core.targets.service import agree_target, create_target
 from tests.api.conftest import Api, make_api
+from tests.conftest import BACKENDS
 from tests.core.indicators.test_indicators import flat
 from tests.core.indicators.test_indicators import publish as publish_day
 from tests.factories import (
@@ -1024,10 +1025,18 @@ def build_world(api: Api) -> World:
     return world
 
 
-@pytest.fixture
-def world_api(engine: Engine, tmp_path: Path) -> Iterator[tuple[Api, World]]:
-    settings = Settings(storage=StorageSettings(dir=tmp_path / "files"))
-    for api in make_api(engine, settings):
+@pytest.fixture(scope="module", params=BACKENDS)
+def world_api(
+    request: pytest.FixtureRequest,
+    shared_engines: dict[str, Engine],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Api, World]]:
+    """One world per backend for the whole table: every request runs in a savepoint that is
+    rolled back, so no row sees what another did, and building the world once keeps the
+    table of thousands of requests fast."""
+    storage = tmp_path_factory.mktemp("access-files")
+    settings = Settings(storage=StorageSettings(dir=storage))
+    for api in make_api(shared_engines[request.param], settings):
         yield api, build_world(api)
 
 

@@ -13,6 +13,7 @@ import pytest
 from core.accounts.signin import authenticate
 from core.kit.db import make_engine, make_session_factory
 from core.kit.errors import Unauthenticated
+from tests.support import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "bootstrap password 1"
@@ -25,10 +26,14 @@ def url(backend: str, fresh_database_url: str) -> str:
 
 
 def run(url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return run_cli(list(args), env={"DUSTWATCH_DB__URL": url}, stdin=stdin)
+
+
+def run_process(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command in its own Python process, for what only a process shows (tracebacks)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DUSTWATCH_")}
     return subprocess.run(
         [sys.executable, "-m", "cli.main", *args],
-        input=stdin,
         capture_output=True,
         text=True,
         env=env | {"DUSTWATCH_DB__URL": url, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
@@ -159,7 +164,7 @@ def test_mistakes_get_one_clear_line(url: str, args: list[str], stdin: str, mess
 
 
 def test_an_unmigrated_database_is_named_not_a_traceback(tmp_path: Path) -> None:
-    result = run(f"sqlite:///{tmp_path / 'empty.db'}", "users", "list")
+    result = run_process(f"sqlite:///{tmp_path / 'empty.db'}", "users", "list")
     assert result.returncode == 2
     assert "dustwatch migrate" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr

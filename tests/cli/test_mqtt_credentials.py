@@ -3,10 +3,8 @@ password printed once signs in to Mosquitto run with the files `write` generates
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ from core.audit.service import list_audit_events
 from core.devices.topics import INGEST_USER
 from core.kit.db import make_engine
 from tests.factories import make_station
-from tests.support import Mosquitto, connect_answer
+from tests.support import Mosquitto, connect_answer, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = re.compile(r"password \(shown this once\): (\S+)")
@@ -33,18 +31,10 @@ def url(backend: str, fresh_database_url: str) -> str:
 
 
 def run(url: str, *args: str, mqtt_url: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DUSTWATCH_")}
-    env |= {"DUSTWATCH_DB__URL": url, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+    env = {"DUSTWATCH_DB__URL": url}
     if mqtt_url is not None:
         env["DUSTWATCH_MQTT__URL"] = mqtt_url
-    return subprocess.run(
-        [sys.executable, "-m", "cli.main", "mqtt-credentials", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    return run_cli(["mqtt-credentials", *args], env=env)
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> str:
