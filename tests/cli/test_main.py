@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support import free_port, wait_for
+from tests.support import free_port, run_cli, wait_for
 
 
 def dustwatch(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
@@ -186,20 +186,27 @@ def test_serve_without_migrating_an_empty_database_refuses_to_start(tmp_path: Pa
     ],
 )
 def test_wrong_settings_and_options_are_refused_before_anything_starts(
-    tmp_path: Path, args: tuple[str, ...], env: dict[str, str], expected: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    env: dict[str, str],
+    expected: str,
 ) -> None:
-    process = dustwatch(*args, cwd=tmp_path, env=env)
-    output, _ = process.communicate(timeout=60)
-    assert process.returncode == 2, output
+    monkeypatch.chdir(tmp_path)
+    result = run_cli(list(args), env=env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
     assert expected in output
-    assert "Traceback" not in output
     assert list(tmp_path.iterdir()) == []  # no database, nothing started
 
 
-def test_a_misspelt_variable_is_named_with_the_closest_known_one(tmp_path: Path) -> None:
-    process = dustwatch("migrate", cwd=tmp_path, env={"DUSTWATCH_DB_URL": "sqlite:///other.db"})
-    output, _ = process.communicate(timeout=60)
-    assert process.returncode == 0, output
+def test_a_misspelt_variable_is_named_with_the_closest_known_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run_cli(["migrate"], env={"DUSTWATCH_DB_URL": "sqlite:///other.db"})
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
     assert (
         "Warning: unknown setting DUSTWATCH_DB_URL is ignored; did you mean DUSTWATCH_DB__URL?"
         in output
