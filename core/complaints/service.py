@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.access.principal import ANONYMOUS, SEE_ALL_PRIVATE, Principal
@@ -433,6 +433,16 @@ def list_complaints(
         query = query.where(Complaint.village == village)
     rows = session.scalars(query.limit(min(limit, MAX_LISTED)))
     return [_view(session, c, private=False) for c in rows]
+
+
+def count_by_status(session: Session, *, village: str) -> dict[ComplaintStatus, int]:
+    """How many of the village's complaints are in each status."""
+    rows = session.execute(
+        select(Complaint.status, func.count())
+        .where(Complaint.village == village)
+        .group_by(Complaint.status)
+    )
+    return {status: int(count) for status, count in rows}
 
 
 def add_update(

@@ -200,6 +200,15 @@ class TargetPublic(BaseModel):
     signatories: list[SignatoryPublic]
 
 
+class SeriesPoint(BaseModel):
+    """The indicator over the window ending on `day`, beside what the path asks for then."""
+
+    day: date
+    value: float | None
+    expected: float
+    valid_day_share: float
+
+
 class TargetDetail(TargetPublic):
     revisions: list[RevisionPublic]
     progress: ProgressPublic

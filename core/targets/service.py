@@ -52,6 +52,7 @@ from core.targets.schemas import (
     MilestonePublic,
     ProgressPublic,
     RevisionPublic,
+    SeriesPoint,
     SignatoryPublic,
     TargetCreate,
     TargetDetail,
@@ -65,6 +66,8 @@ PROPOSERS = MANAGERS
 AGREERS = frozenset({Role.OFFICIAL, Role.BACKBONE, Role.ADMIN})
 """Officials agree for their agency; the backbone for itself."""
 MAX_BASELINE_DAYS = 366
+SERIES_STEP = timedelta(days=30)
+SERIES_POINTS = 12
 PUBLIC_STATUSES = (TargetStatus.AGREED, TargetStatus.REVISED)
 PROGRESS_RULE = (
     "Each window is as long as the baseline period; the provisional one ends yesterday. Only "
@@ -126,7 +129,8 @@ def _today(now: datetime, zone: ZoneInfo) -> date:
     return now.astimezone(zone).date()
 
 
-def _area_of(session: Session, target: Target) -> str:
+def area_of(session: Session, target: Target) -> str:
+    """The area whose certified data count for the target: its own, or its station's."""
     if target.area is not None:
         return target.area
     station = session.scalars(select(Station).where(Station.code == target.station_code)).first()
@@ -200,7 +204,7 @@ def compute_progress(
         zone=zone,
     )
     certified = counted_window(
-        certified_spans(session, _area_of(session, target)), length=length, last_day=yesterday
+        certified_spans(session, area_of(session, target)), length=length, last_day=yesterday
     )
     counted = (
         indicator_over(session, scope, start=certified[0], end=certified[1], zone=zone)
@@ -233,6 +237,46 @@ def compute_progress(
         on_track=on_track,
         rule=PROGRESS_RULE,
     )
+
+
+def progress_series(
+    session: Session, target: Target, *, now: datetime, zone: ZoneInfo
+) -> list[SeriesPoint]:
+    """The indicator over time: the baseline, then a window of the baseline's length ending
+    every 30 days back from yesterday (at most 12, none before the baseline ended), each with
+    the path's value for that day, so a chart shows the trend against the milestones."""
+    scope = _scope(target)
+    length = timedelta(days=(target.baseline_end - target.baseline_start).days + 1)
+    yesterday = _today(now, zone) - timedelta(days=1)
+    ends = [
+        end
+        for n in range(SERIES_POINTS)
+        if (end := yesterday - n * SERIES_STEP) > target.baseline_end
+    ]
+    baseline = indicator_over(
+        session, scope, start=target.baseline_start, end=target.baseline_end, zone=zone
+    )
+    points = [
+        SeriesPoint(
+            day=target.baseline_end,
+            value=target.baseline_value,
+            expected=target.baseline_value,
+            valid_day_share=baseline.valid_day_share,
+        )
+    ]
+    for end in reversed(ends):
+        window = indicator_over(
+            session, scope, start=end - length + timedelta(days=1), end=end, zone=zone
+        )
+        points.append(
+            SeriesPoint(
+                day=end,
+                value=window.value,
+                expected=path_value(target, end),
+                valid_day_share=window.valid_day_share,
+            )
+        )
+    return points
 
 
 def _snapshot(target: Target) -> dict[str, Any]:

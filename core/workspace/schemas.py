@@ -6,8 +6,11 @@ from pydantic import BaseModel
 
 from core.alerts.schemas import AlertPublic
 from core.audit.schemas import AuditEventPublic
+from core.commitments.schemas import CommitmentPublic, ExcessEventPublic
+from core.complaints.schemas import ComplaintPublic
 from core.models import Role
 from core.public.schemas import StationStatus
+from core.targets.schemas import SeriesPoint, TargetDetail
 
 
 class StaffCounts(BaseModel):
@@ -38,3 +41,25 @@ class HomePublic(BaseModel):
     """Officials, the backbone and admins see every facility's compliance."""
     counts: StaffCounts | None = None
     recent_changes: list[AuditEventPublic] = []
+
+
+class CommitmentInArea(BaseModel):
+    commitment: CommitmentPublic
+    events: list[ExcessEventPublic]
+    """Newest first; the public sees an event only once its reply is in or overdue."""
+
+
+class ComplaintsInArea(BaseModel):
+    open: int
+    closed: int
+    by_status: dict[str, int]
+    latest: list[ComplaintPublic]
+    """Newest first, anonymised."""
+
+
+class TargetWorkspace(BaseModel):
+    target: TargetDetail
+    area: str
+    series: list[SeriesPoint]
+    commitments: list[CommitmentInArea]
+    complaints: ComplaintsInArea

@@ -9,12 +9,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import public, require_roles
 from api.web.i18n import N_
+from api.web.pages.commitments import REPLY_STATES
+from api.web.pages.complain import KIND_NAMES as COMPLAINT_KINDS
+from api.web.pages.complain import STATUS_NAMES as COMPLAINT_STATUSES
 from api.web.rendering import PageDep
 from api.web.routing import PageRoute
 from core.kit.db import RowId
 from core.kit.errors import Conflict
 from core.models import TargetStatus
-from core.targets.service import AGREERS, agree_target, target_detail, targets_overview
+from core.targets.service import AGREERS, agree_target, targets_overview
+from core.workspace.targets import target_workspace
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -51,14 +55,18 @@ def agenda_page(page: PageDep) -> HTMLResponse:
 def target_page(
     page: PageDep, target_id: RowId, done: bool = False, error: str = ""
 ) -> HTMLResponse:
-    """Staff who may agree see a button that signs their organisation up."""
-    target = target_detail(
+    """The target with its indicator over time, then what happens in its area: the
+    commitments and their breaches with replies, the complaints. Staff who may agree see a
+    button that signs their organisation up."""
+    workspace = target_workspace(
         page.session,
         target_id=target_id,
         viewer=page.principal,
         now=page.now,
         zone=page.settings.zone,
+        reply_days=page.settings.commitments.reply_days,
     )
+    target = workspace.target
     can_agree = (
         page.principal.has_role(*AGREERS)
         and page.principal.organisation_id is not None
@@ -67,7 +75,20 @@ def target_page(
     )
     return page.render(
         "target.html",
-        {"target": target, "can_agree": can_agree, "done": done, "error": error} | _names(),
+        {
+            "target": target,
+            "series": workspace.series,
+            "area": workspace.area,
+            "commitments": workspace.commitments,
+            "complaints": workspace.complaints,
+            "reply_states": REPLY_STATES,
+            "complaint_kinds": {k.value: v for k, v in COMPLAINT_KINDS.items()},
+            "complaint_statuses": {k.value: v for k, v in COMPLAINT_STATUSES.items()},
+            "can_agree": can_agree,
+            "done": done,
+            "error": error,
+        }
+        | _names(),
     )
 
 

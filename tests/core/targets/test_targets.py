@@ -24,6 +24,7 @@ from core.targets.service import (
     certify_period,
     compute_progress,
     create_target,
+    progress_series,
     revise_target,
     target_detail,
 )
@@ -179,6 +180,21 @@ def test_on_track_is_judged_against_the_milestone_path(session: Session) -> None
     progress = compute_progress(session, steep, now=NOW, zone=ZONE)
     assert progress.expected == pytest.approx(2 - 2 * 8 / 59)
     assert progress.on_track is False
+
+
+def test_the_series_shows_each_window_against_the_path(session: Session) -> None:
+    station = make_station(session, area=AREA)
+    dusty(session, station.code, days(date(2026, 1, 1), 10))
+    dusty(session, station.code, days(date(2026, 1, 21), 4))
+    dusty(session, station.code, days(date(2026, 2, 25), 2))
+    target = create_target(session, data=proposal(), actor=backbone(session), now=NOW, zone=ZONE)
+    series = progress_series(session, target, now=NOW, zone=ZONE)
+    # The baseline, then the 10-day windows ending Jan 29 and Feb 28 (Dec 30 is before it).
+    assert [p.day for p in series] == [date(2026, 1, 10), date(2026, 1, 29), date(2026, 2, 28)]
+    assert [p.value for p in series] == [10.0, 4.0, 2.0]
+    assert [p.valid_day_share for p in series] == [1.0, 0.4, 0.2]
+    # The straight path from 10 on Jan 10 to 0 on Apr 20 (100 days).
+    assert [p.expected for p in series] == pytest.approx([10.0, 8.1, 5.1])
 
 
 def test_agreement_and_revision_are_kept_and_audited(session: Session) -> None:
