@@ -100,8 +100,10 @@ def test_before_100_after_60_is_minus_40_percent(session: Session) -> None:
         publish(session, station.code, "pm10", day, after_day())
     change = measured_change(session, watering(session, station.code), now=NOW, zone=ZONE)
 
-    assert change.available and not change.weak
-    assert change.before is not None and change.after is not None
+    assert change.available
+    assert not change.weak
+    assert change.before is not None
+    assert change.after is not None
     assert (change.before.start, change.before.end) == (date(2026, 1, 31), date(2026, 2, 9))
     assert (change.after.start, change.after.end) == (START, date(2026, 2, 19))
     assert (change.before.mean, change.after.mean) == (100.0, 60.0)
@@ -112,8 +114,10 @@ def test_before_100_after_60_is_minus_40_percent(session: Session) -> None:
     profile = {h.hour: h for h in change.by_hour}
     assert (profile[8].before, profile[8].after, profile[8].after_hours) == (100.0, 84.0, 10)
     assert (profile[20].after, profile[3].after) == (36.0, 60.0)
-    assert change.by_wind == [] and change.wind_stations == []
-    assert "not proof" in change.statement_en and "ไม่ใช่หลักฐาน" in change.statement_th
+    assert change.by_wind == []
+    assert change.wind_stations == []
+    assert "not proof" in change.statement_en
+    assert "ไม่ใช่หลักฐาน" in change.statement_th
 
 
 def test_days_over_the_standard_completeness_and_wind_sectors(session: Session) -> None:
@@ -138,11 +142,13 @@ def test_days_over_the_standard_completeness_and_wind_sectors(session: Session) 
     publish_wind(session, station.code, readings)
     change = measured_change(session, watering(session, station.code), now=NOW, zone=ZONE)
 
-    assert change.before is not None and change.after is not None
+    assert change.before is not None
+    assert change.after is not None
     assert (change.before.exceedance_days, change.after.exceedance_days) == (6, 0)
     assert (change.after.valid_days, change.after.valid_day_share) == (4, 0.4)
     assert change.weak
-    assert change.last_year is not None and change.last_year.mean == 90.0
+    assert change.last_year is not None
+    assert change.last_year.mean == 90.0
     by = {c.against: c for c in change.changes}
     assert (by["before"].mean_change, by["before"].exceedance_days_change) == (-70.0, -6)
     assert by["last_year"].mean_change == -30.0
@@ -220,7 +226,8 @@ def test_members_register_their_own_actions_overdue_is_flagged_and_audited(
         )
 
     (shown,) = list_actions(session, now=NOW, zone=ZONE, target_id=target.id)
-    assert shown.overdue and shown.organisation_name_en == factory.name_en
+    assert shown.overdue
+    assert shown.organisation_name_en == factory.name_en
     assert list_actions(session, now=NOW, zone=ZONE, target_id=target.id, overdue=False) == []
     backbone = Principal(organisation_id=other.id, role=Role.BACKBONE, label="bb")
     set_status(session, action_id=action.id, status=ActionStatus.DONE, actor=backbone, now=NOW)

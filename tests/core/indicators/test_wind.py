@@ -71,5 +71,6 @@ def test_an_hour_of_350_and_10_degrees_is_a_north_wind(session: Session) -> None
     second = winds[HOUR + timedelta(hours=1)]
     assert (second.sector, second.speed) == ("S", None)
     found = wind_sector_at(session, HOUR + timedelta(minutes=59), near=(14.68, 100.87))
-    assert found is not None and found.sector == "N"
+    assert found is not None
+    assert found.sector == "N"
     assert wind_sector_at(session, HOUR, near=(13.7, 100.5)) is None  # Bangkok: none near
