@@ -9,6 +9,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import public, require_roles
 from api.web.i18n import N_
+from api.web.pages.actions import actions_with_headlines
+from api.web.pages.actions import names as action_names
 from api.web.rendering import PageDep
 from api.web.routing import PageRoute
 from core.kit.db import RowId
@@ -67,7 +69,16 @@ def target_page(
     )
     return page.render(
         "target.html",
-        {"target": target, "can_agree": can_agree, "done": done, "error": error} | _names(),
+        {
+            "target": target,
+            "can_agree": can_agree,
+            "done": done,
+            "error": error,
+            "actions": actions_with_headlines(page, target_id=target.id),
+            "may_register": page.principal.role is not None,
+        }
+        | _names()
+        | action_names(),
     )
 
 
