@@ -30,6 +30,7 @@ from core.actions.schemas import (
 from core.audit.service import record_change
 from core.indicators.service import choose_series
 from core.kit.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
+from core.kit.text import is_storable
 from core.models import (
     FINISHED_STATUSES,
     Action,
@@ -224,6 +225,8 @@ def add_evidence(
     """A link, or a photo kept like the reports' photos (JPEG, PNG or WebP, size-limited)."""
     action = get_action(session, action_id)
     _require_edit(actor, action.organisation_id)
+    if not 1 <= len(label) <= 200 or not is_storable(label):
+        raise InvalidInput("the label is 1 to 200 characters, without NUL characters")
     evidence = ActionEvidence(label=label, added_by=actor.label[:400], added_at=now)
     if link is not None:
         evidence.url = link.url

@@ -148,6 +148,13 @@ def test_hostile_updates_are_refused(api: Api) -> None:
         headers=operator,
     )
     assert text_photo.status_code == 422, text_photo.text
+    nul_label = api.client.post(
+        f"/actions/{action_id}/evidence/photo",
+        data={"label": "a\x00"},
+        files={"photo": ("a.png", b"\x89PNG\r\n\x1a\n" + bytes(64), "image/png")},
+        headers=operator,
+    )
+    assert nul_label.status_code in {400, 422}, nul_label.text
     assert api.client.get("/actions", params={"target_id": "-1"}).status_code == 422
     assert api.client.get(f"/actions/{2**31 - 1}/change").status_code == 404
     assert api.client.get("/actions/99999999999").status_code == 422
