@@ -17,6 +17,7 @@ from core.actions.change import measured_change
 from core.actions.schemas import (
     ActionCreate,
     ActionDetail,
+    ActionEdit,
     ActionPublic,
     EvidenceIn,
     MeasuredChange,
@@ -28,6 +29,7 @@ from core.actions.service import (
     add_evidence,
     add_note,
     create_action,
+    edit_action,
     evidence_photo,
     get_action,
     list_actions,
@@ -88,6 +90,20 @@ def post_action(
 @router.get("/{action_id}", response_model=ActionDetail, dependencies=[Depends(public)])
 def get_one(action_id: RowId, session: SessionDep, settings: SettingsDep) -> ActionDetail:
     """One action with its progress notes and evidence."""
+    return _detail(session, settings, action_id)
+
+
+@router.put("/{action_id}", response_model=ActionDetail, dependencies=[Depends(members)])
+def put_action(
+    action_id: RowId,
+    body: ActionEdit,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+) -> ActionDetail:
+    """Change an action of your organisation (any, for the backbone): the fields given
+    replace the stored ones."""
+    edit_action(session, action_id=action_id, data=body, actor=principal, now=datetime.now(UTC))
     return _detail(session, settings, action_id)
 
 

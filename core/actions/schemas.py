@@ -81,6 +81,42 @@ class ActionCreate(BaseModel):
         return self
 
 
+class ActionEdit(BaseModel):
+    """Changes to an action: the fields given replace the stored ones. The point, its radius
+    and the stations are one place: give latitude, longitude and radius_km together (all
+    null to drop the point)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title_th: Title | None = None
+    title_en: Title | None = None
+    kind: ActionKind | None = None
+    responsible: (
+        Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable)] | None
+    ) = None
+    start_date: Day | None = None
+    due_date: Day | None = None
+    target_ids: list[RowRef] | None = Field(default=None, min_length=1, max_length=MAX_TARGETS)
+    latitude: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)] | None = None
+    longitude: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)] | None = None
+    radius_km: Annotated[float, Field(gt=0, le=MAX_RADIUS_KM, allow_inf_nan=False)] | None = None
+    station_codes: list[StationCode] | None = Field(default=None, max_length=MAX_STATIONS)
+    decision_id: RowRef | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ActionEdit:
+        place = {"latitude", "longitude", "radius_km"} & self.model_fields_set
+        if place and len(place) != 3:
+            raise ValueError("give latitude, longitude and radius_km together")
+        if (self.latitude is None) != (self.longitude is None) or (self.radius_km is None) != (
+            self.latitude is None
+        ):
+            raise ValueError("a point needs a latitude, a longitude and a radius_km")
+        if self.target_ids is not None and len(set(self.target_ids)) != len(self.target_ids):
+            raise ValueError("a target is named twice")
+        return self
+
+
 class StatusIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -20,6 +20,7 @@ from core.access.principal import Principal
 from core.actions.schemas import (
     ActionCreate,
     ActionDetail,
+    ActionEdit,
     ActionPublic,
     EvidenceIn,
     EvidencePublic,
@@ -104,12 +105,7 @@ def create_action(
     _require_edit(actor, organisation_id)
     if session.get(Organisation, organisation_id) is None:
         raise InvalidInput(f"no organisation {organisation_id}")
-    targets = session.scalars(select(Target).where(Target.id.in_(data.target_ids))).all()
-    missing = set(data.target_ids) - {t.id for t in targets}
-    if missing:
-        raise InvalidInput(f"no target {min(missing)}")
-    if any(t.status == TargetStatus.RETIRED for t in targets):
-        raise InvalidInput("a retired target takes no new action")
+    targets = _checked_targets(session, data.target_ids)
     by_id = {t.id: t for t in targets}
     parameter = data.parameter or by_id[data.target_ids[0]].parameter or DEFAULT_PARAMETER
     info = parameter_by_code(parameter)
@@ -146,6 +142,58 @@ def create_action(
         entity_id=str(action.id),
         before=None,
         after=_snapshot(action),
+    )
+    return action
+
+
+def _checked_targets(session: Session, target_ids: list[int]) -> list[Target]:
+    targets = session.scalars(select(Target).where(Target.id.in_(target_ids))).all()
+    missing = set(target_ids) - {t.id for t in targets}
+    if missing:
+        raise InvalidInput(f"no target {min(missing)}")
+    if any(t.status == TargetStatus.RETIRED for t in targets):
+        raise InvalidInput("a retired target takes no new action")
+    return list(targets)
+
+
+def edit_action(
+    session: Session, *, action_id: int, data: ActionEdit, actor: Principal, now: datetime
+) -> Action:
+    """Replaces the fields given; audited with what it was before."""
+    action = get_action(session, action_id)
+    _require_edit(actor, action.organisation_id)
+    before = _snapshot(action)
+    given = data.model_fields_set
+    for name in ("title_th", "title_en", "kind", "responsible"):
+        value = getattr(data, name)
+        if name in given and value is not None:
+            setattr(action, name, value)
+    for name in ("start_date", "due_date", "decision_id"):
+        if name in given:
+            setattr(action, name, getattr(data, name))
+    if action.start_date and action.due_date and action.due_date < action.start_date:
+        raise InvalidInput("the due date comes before the start date")
+    if "latitude" in given:
+        action.latitude, action.longitude = data.latitude, data.longitude
+        action.radius_km = data.radius_km
+    if data.station_codes is not None:
+        action.station_codes = list(dict.fromkeys(c.strip() for c in data.station_codes))
+    if data.target_ids is not None:
+        _checked_targets(session, data.target_ids)
+        action.targets = [ActionTarget(target_id=t) for t in data.target_ids]
+    after = _snapshot(action)
+    if after == before:
+        raise InvalidInput("the edit changes nothing")
+    action.updated_at = now
+    session.flush()
+    record_change(
+        session,
+        actor=actor,
+        action="action.edit",
+        entity="action",
+        entity_id=str(action.id),
+        before=before,
+        after=after,
     )
     return action
 

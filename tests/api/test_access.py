@@ -634,6 +634,7 @@ TABLE: tuple[Row, ...] = (
     Row("POST", "/actions", SIGNED_IN, body=ACTION_BODY),
     Row("GET", "/actions/{action_id}", ALL),
     Row("GET", "/actions/{action_id}/change", ALL),
+    Row("PUT", "/actions/{action_id}", OWN_A, body={"responsible": "Night shift lead"}),
     Row("PUT", "/actions/{action_id}/status", OWN_A, body={"status": "done"}),
     Row("POST", "/actions/{action_id}/notes", OWN_A, body={"text": "Watered twice"}),
     Row(

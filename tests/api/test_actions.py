@@ -94,6 +94,21 @@ def test_registered_updated_and_its_change_read_by_anyone(api: Api) -> None:
         headers=operator,
     )
     assert linked.json()["evidence"][0]["url"] == "https://example.org/log"
+    edited = api.client.put(
+        f"/actions/{action_id}",
+        json={
+            "responsible": "Night shift lead",
+            "due_date": (start + timedelta(days=30)).isoformat(),
+        },
+        headers=operator,
+    )
+    assert edited.json()["responsible"] == "Night shift lead"
+    assert (
+        api.client.put(
+            f"/actions/{action_id}", json={"due_date": "2000-01-01"}, headers=operator
+        ).status_code
+        == 422
+    )
     listed = api.client.get("/actions", params={"target_id": target.id, "overdue": "false"})
     assert [a["id"] for a in listed.json()] == [action_id]
 
