@@ -143,6 +143,14 @@ class EvidenceIn(BaseModel):
     ]
 
 
+class PhotoLabelIn(BaseModel):
+    """What an evidence photo shows (the photo itself comes as a file)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable)]
+
+
 class TargetRef(BaseModel):
     id: int
     title_th: str

@@ -662,6 +662,13 @@ TABLE: tuple[Row, ...] = (
     Row("POST", "/actions/{action_id}/page/status", OWN_A, form={"status": "done"}),
     Row(
         "POST",
+        "/actions/{action_id}/page/photo",
+        OWN_A,
+        form={"label": "Truck"},
+        files={"photo": ("truck.png", PNG_PHOTO, "image/png")},
+    ),
+    Row(
+        "POST",
         "/actions/{action_id}/page/evidence",
         OWN_A,
         form={"label": "Log", "url": "https://example.org/log"},

@@ -7,17 +7,25 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, status
+from fastapi import APIRouter, Depends, File, Form, UploadFile, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from api.auth import public, require_roles
+from api.routers.reports import read_photo
 from api.web.forms import submit
 from api.web.i18n import N_
 from api.web.rendering import Page, PageDep
 from api.web.routing import PageRoute
 from core.actions.change import measured_change
-from core.actions.schemas import ActionCreate, EvidenceIn, MeasuredChange, NoteIn, StatusIn
+from core.actions.schemas import (
+    ActionCreate,
+    EvidenceIn,
+    MeasuredChange,
+    NoteIn,
+    PhotoLabelIn,
+    StatusIn,
+)
 from core.actions.service import (
     action_detail,
     add_evidence,
@@ -31,6 +39,7 @@ from core.actions.service import (
 from core.kit.db import MAX_ROW_ID, RowId
 from core.kit.errors import Forbidden, InvalidInput
 from core.models import ActionKind, ActionStatus, Organisation, Role, Target, TargetStatus
+from core.reports.errors import ReportRefused
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -345,6 +354,40 @@ def evidence_form(
             now=page.now,
         ),
         refusals={},
+    )
+    if outcome.errors:
+        return _action_page(page, action_id, errors=outcome.errors)
+    return _back(action_id, "evidence")
+
+
+PHOTO_REFUSED = N_("The photo must be a JPEG, PNG or WebP image within the size limit.")
+
+
+@router.post("/actions/{action_id}/page/photo", dependencies=MEMBERS)
+def photo_form(
+    page: PageDep,
+    action_id: RowId,
+    label: Annotated[str, Form()] = "",
+    photo: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """A photo of the action being done, stored like the reports' photos."""
+    storage = page.settings.storage
+    data = read_photo(photo, storage.max_photo_bytes) or b""
+    outcome = submit(
+        page,
+        PhotoLabelIn,
+        {"label": label},
+        lambda checked: add_evidence(
+            page.session,
+            action_id=action_id,
+            label=checked.label,
+            photo=data,
+            storage_dir=storage.dir,
+            max_photo_bytes=storage.max_photo_bytes,
+            actor=page.principal,
+            now=page.now,
+        ),
+        refusals={ReportRefused: ("photo", PHOTO_REFUSED)},
     )
     if outcome.errors:
         return _action_page(page, action_id, errors=outcome.errors)
