@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.access.principal import Principal
-from core.actions.change import measured_change
+from core.actions.change import action_stations, measured_change
 from core.actions.schemas import ActionCreate
 from core.actions.service import create_action, list_actions, set_status
 from core.kit.errors import Forbidden, InvalidInput, Unauthenticated
@@ -238,3 +238,12 @@ def test_members_register_their_own_actions_overdue_is_flagged_and_audited(
         select(AuditEvent.action).where(AuditEvent.entity_id == str(action.id))
     ).all()
     assert set(logged) >= {"action.register", "action.status"}
+
+
+def test_a_point_and_radius_name_the_public_stations_within_it(session: Session) -> None:
+    near = make_station(session, latitude=14.6815, longitude=100.8712)
+    make_station(session, latitude=14.75, longitude=100.95)  # about 11 km away
+    make_station(session, latitude=14.6816, longitude=100.8713, public=False)
+    action = watering(session, "", latitude=14.68, longitude=100.87, radius_km=2.0)
+    action.station_codes = []
+    assert [s.code for s in action_stations(session, action)] == [near.code]
