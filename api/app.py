@@ -18,6 +18,7 @@ from api.errors import (
 )
 from api.limits import RequestLimits
 from api.routers import (
+    actions,
     alert_rules,
     alerts,
     api_keys,
@@ -126,6 +127,7 @@ def create_app(
         open311,
         targets,
         commitments,
+        actions,
     ):
         app.include_router(module.router)
     app.include_router(bulletins.feed_router)

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.web.pages import (
+    actions,
     alert_rules,
     aqi,
     bulletins,
@@ -57,5 +58,6 @@ def add_web(app: FastAPI) -> None:
         complain,
         targets,
         commitments,
+        actions,
     ):
         app.include_router(module.router)

@@ -37,4 +37,4 @@ PARAMETER_NAMES = {
     "humidity": N_("Relative humidity"),
     "stack_pm": N_("Stack particulate matter"),
 }
-UNITS = {"ug/m3": "µg/m³", "degC": "°C", "mg/Nm3": "mg/Nm³"}
+UNITS = {"ug/m3": "µg/m³", "degC": "°C", "mg/Nm3": "mg/Nm³", "deg": "°"}

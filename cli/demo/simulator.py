@@ -37,6 +37,8 @@ class DemoStation:
     """Typical 24-hour PM10 in ug/m3 on an ordinary day."""
     pm25_share: float
     """PM2.5 as a share of PM10; crustal dust from quarries and mills is coarse."""
+    wind: bool = False
+    """Also measures wind speed and direction (an anemometer and vane on the mast)."""
 
 
 DEMO_STATIONS: tuple[DemoStation, ...] = (
@@ -52,6 +54,7 @@ DEMO_STATIONS: tuple[DemoStation, ...] = (
         ),
         pm10_base=165.0,
         pm25_share=0.33,
+        wind=True,
     ),
     DemoStation(
         StationSpec(
@@ -91,6 +94,7 @@ DEMO_STATIONS: tuple[DemoStation, ...] = (
         ),
         pm10_base=48.0,
         pm25_share=0.45,
+        wind=True,
     ),
     DemoStation(
         StationSpec(
@@ -139,8 +143,18 @@ def _day_factor(code: str, moment: datetime) -> float:
     return 0.85 + 0.45 * _rng(code, day).random()
 
 
+def _wind(demo: DemoStation, moment: datetime, hour: float) -> dict[str, float]:
+    """The dry season's north-east monsoon, veering east in the afternoon, stronger by day;
+    the direction is where the wind blows from, so it wraps around north."""
+    noise = _rng(demo.station.code, "wind", moment.isoformat())
+    direction = 35.0 + 40.0 * math.sin((hour - 8.0) / 24 * 2 * math.pi) + noise.gauss(0, 25)
+    speed = 1.2 + 1.8 * math.exp(-((hour - 14.0) ** 2) / 18.0) + noise.gauss(0, 0.4)
+    return {"wind_speed": round(max(0.0, speed), 1), "wind_direction": round(direction % 360, 0)}
+
+
 def simulate(demo: DemoStation, moment: datetime) -> dict[str, float]:
-    """PM10, PM2.5 (ug/m3), temperature (degC) and humidity (%) at one station and time."""
+    """PM10, PM2.5 (ug/m3), temperature (degC) and humidity (%) at one station and time; wind
+    speed (m/s) and direction (degrees, from) where the station measures wind."""
     local = moment.astimezone(BANGKOK)
     hour = local.hour + local.minute / 60
     noise = _rng(demo.station.code, moment.isoformat())
@@ -149,12 +163,13 @@ def simulate(demo: DemoStation, moment: datetime) -> dict[str, float]:
     pm25 = pm10 * demo.pm25_share + 8.0 * noise.random()
     temperature = 27.0 + 6.0 * math.sin((hour - 9.0) / 24 * 2 * math.pi) + noise.gauss(0, 0.3)
     humidity = min(98.0, max(20.0, 70.0 - 18.0 * math.sin((hour - 9.0) / 24 * 2 * math.pi)))
-    return {
+    values = {
         "pm10": round(pm10, 1),
         "pm25": round(pm25, 1),
         "temperature": round(temperature, 1),
         "humidity": round(humidity, 1),
     }
+    return values | (_wind(demo, moment, hour) if demo.wind else {})
 
 
 def times_between(start: datetime, end: datetime, step: timedelta) -> Iterator[datetime]:

@@ -26,7 +26,7 @@ class StandardVersionPublic(BaseModel):
 
 
 class ScopePublic(BaseModel):
-    kind: Literal["station", "area", "deployment"]
+    kind: Literal["station", "area", "stations", "deployment"]
     station_code: str | None
     area: str | None
     stations: list[str]

@@ -109,19 +109,33 @@ def _decimal(value: Fraction) -> Decimal:
 
 @dataclass(frozen=True)
 class Target:
-    kind: Literal["station", "area", "deployment"]
+    kind: Literal["station", "area", "stations", "deployment"]
     station_code: str | None
     area: str | None
     stations: list[Station]
 
 
 def resolve_target(
-    session: Session, scope: StationScope, *, station_code: str | None, area: str | None
+    session: Session,
+    scope: StationScope,
+    *,
+    station_code: str | None,
+    area: str | None,
+    station_codes: Collection[str] | None = None,
 ) -> Target:
-    """The stations an indicator covers, among those the scope may see."""
+    """The stations an indicator covers, among those the scope may see: one station, an
+    area, a set of stations (counted like an area), or every one."""
     if station_code is not None and area is not None:
         raise InvalidInput("give a station or an area, not both")
     query = select(Station).where(scope.visible()).order_by(Station.code)
+    if station_codes is not None:
+        if station_code is not None or area is not None:
+            raise InvalidInput("give a set of stations alone")
+        wanted = {code.strip().lower() for code in station_codes}
+        found = session.scalars(query.where(func.lower(Station.code).in_(wanted))).all()
+        if not found:
+            raise NotFound("none of these stations is one you may see")
+        return Target("stations", None, None, list(found))
     if station_code is not None:
         found = session.scalars(
             query.where(func.lower(Station.code) == station_code.strip().lower())
@@ -445,9 +459,10 @@ def compute_indicators(
     standard: str | None = None,
     baseline_start: date | None = None,
     baseline_end: date | None = None,
+    station_codes: Collection[str] | None = None,
 ) -> IndicatorsPublic:
-    """Indicators over the local days start..end (both included) for a station, an area, or
-    (neither given) every station the scope may see."""
+    """Indicators over the local days start..end (both included) for a station, an area, a
+    set of stations, or (none given) every station the scope may see."""
     info = parameter_by_code(parameter)
     if info is None:
         raise InvalidInput(f"unknown parameter {parameter!r}")
@@ -461,7 +476,9 @@ def compute_indicators(
         unit_factor(version, info)
     series, period = versions[0].series, versions[0].period
     stat_period = "24h" if period == "1y" else period
-    target = resolve_target(session, scope, station_code=station_code, area=area)
+    target = resolve_target(
+        session, scope, station_code=station_code, area=area, station_codes=station_codes
+    )
     end_exclusive = end + timedelta(days=1)
     computed = _compute(session, target.stations, info, period, start, end_exclusive, zone)
     code_of = {s.id: s.code for s in target.stations}

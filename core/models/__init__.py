@@ -2,6 +2,15 @@
 migrations are checked against. Importing this package registers every table."""
 
 from core.models.account import AuthToken, Role, TokenKind, UserAccount
+from core.models.action import (
+    FINISHED_STATUSES,
+    Action,
+    ActionEvidence,
+    ActionKind,
+    ActionNote,
+    ActionStatus,
+    ActionTarget,
+)
 from core.models.alert import Alert, AlertEscalation, AlertKind, AlertResponse
 from core.models.alert_rule import AlertRule, Averaging
 from core.models.api_key import ApiKey
@@ -72,6 +81,13 @@ from core.models.target import (
 )
 
 __all__ = [
+    "FINISHED_STATUSES",
+    "Action",
+    "ActionEvidence",
+    "ActionKind",
+    "ActionNote",
+    "ActionStatus",
+    "ActionTarget",
     "CLOSED_STATUSES",
     "Complaint",
     "ComplaintKind",

@@ -65,6 +65,11 @@ def hourly_series(
         if until < EARLIEST_UNTIL:
             raise InvalidInput(f"end must be {EARLIEST_UNTIL.date()} or later")
     info = known_parameter(parameter)
+    if info.code == "wind_direction":
+        raise InvalidInput(
+            "wind direction has no arithmetic hourly mean (350 and 10 degrees are north, not "
+            "south): its hourly values are vector means, shown with an action's measured change"
+        )
     station = get_station(session, code=code, scope=scope)
     last = now if until is None else min(until, now)
     end = floor_hour(last.astimezone(UTC))

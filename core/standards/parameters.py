@@ -107,6 +107,22 @@ PARAMETERS: tuple[ParameterInfo, ...] = (
         Decimal(0),
         Decimal(5000),
     ),
+    # Wind, for the wind sector of a measured change or a complaint. The direction is where
+    # the wind blows from (meteorological convention), 0 and 360 both north; hourly values
+    # are vector means (core/indicators/wind.py), never arithmetic means of degrees.
+    ParameterInfo(
+        12, "wind_speed", "Wind speed", "m/s", Decimal(0), Decimal(100), Decimal(0), Decimal(60)
+    ),
+    ParameterInfo(
+        13,
+        "wind_direction",
+        "Wind direction (from)",
+        "deg",
+        Decimal(0),
+        Decimal(360),
+        Decimal(0),
+        Decimal(360),
+    ),
 )
 
 BY_CODE: dict[str, ParameterInfo] = {p.code: p for p in PARAMETERS}

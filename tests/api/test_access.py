@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,8 @@ from api.routers.reports import storage_of
 from core.access.principal import ANONYMOUS, Principal, system_principal
 from core.accounts.api_keys import create_api_key
 from core.accounts.schemas import ApiKeyCreate
+from core.actions.schemas import ActionCreate
+from core.actions.service import add_evidence, create_action
 from core.alerts.cap import sync_cap_messages
 from core.alerts.service import evaluate_24h_exceedances
 from core.bulletins.service import approve, draft_bulletins, publish, store_charts
@@ -215,6 +218,44 @@ BULLETIN_TEXT = {
     "body_th": "ข้อความ",
     "body_en": "Text",
 }
+
+
+ACTION_BODY = {
+    "title_th": "รดน้ำถนนขนส่ง",
+    "title_en": "Haul road watering",
+    "kind": "road_watering",
+    "responsible": "Site manager",
+    "start_date": "2026-01-01",
+    "target_ids": ["{agreed_target}"],
+    "station_codes": ["v-kept"],
+}
+ACTION_FORM = {
+    "title_th": "รดน้ำถนน",
+    "title_en": "Road watering",
+    "kind": "road_watering",
+    "responsible": "Site manager",
+    "target_ids": "{agreed_target}",
+}
+
+
+def actions_for_access(
+    session: Session, *, operator_a: Principal, target_id: str, storage_dir: Path
+) -> dict[str, str]:
+    """Factory A's action against the agreed target, with a photo as evidence."""
+    now = datetime.now(UTC)
+    data = ActionCreate.model_validate(ACTION_BODY | {"target_ids": [int(target_id)]})
+    action = create_action(session, data=data, actor=operator_a, now=now)
+    photo = add_evidence(
+        session,
+        action_id=action.id,
+        label="Watering truck",
+        actor=operator_a,
+        now=now,
+        photo=PNG_PHOTO,
+        storage_dir=storage_dir,
+        max_photo_bytes=1024 * 1024,
+    )
+    return {"action_id": str(action.id), "action_photo_id": str(photo.id)}
 
 
 COMMITMENT = {
@@ -589,6 +630,50 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/targets/{target_id}/page", ALL, name="agreed"),
     Row("GET", "/targets/{target_id}/page", STAFF, name="proposed"),
     Row("POST", "/targets/{target_id}/page/agree", STAFF),
+    # Actions: public activity; members register their own organisation's, the backbone any.
+    Row("GET", "/actions", ALL),
+    Row("POST", "/actions", SIGNED_IN, body=ACTION_BODY),
+    Row("GET", "/actions/{action_id}", ALL),
+    Row("GET", "/actions/{action_id}/change", ALL),
+    Row("PUT", "/actions/{action_id}", OWN_A, body={"responsible": "Night shift lead"}),
+    Row("PUT", "/actions/{action_id}/status", OWN_A, body={"status": "done"}),
+    Row("POST", "/actions/{action_id}/notes", OWN_A, body={"text": "Watered twice"}),
+    Row(
+        "POST",
+        "/actions/{action_id}/evidence",
+        OWN_A,
+        body={"label": "Log", "url": "https://example.org/log"},
+    ),
+    Row(
+        "POST",
+        "/actions/{action_id}/evidence/photo",
+        OWN_A,
+        form={"label": "Truck"},
+        files={"photo": ("truck.png", PNG_PHOTO, "image/png")},
+    ),
+    Row("GET", "/actions/{action_id}/evidence/{evidence_id}/photo", ALL),
+    Row("GET", "/activities", ALL),
+    Row(
+        "GET", "/activities", ALL, sees='href="/actions/{action_id}/page"', name="lists factory A's"
+    ),
+    Row("GET", "/activities/new", SIGNED_IN),
+    Row("POST", "/activities/new", SIGNED_IN, form=ACTION_FORM),
+    Row("GET", "/actions/{action_id}/page", ALL),
+    Row("POST", "/actions/{action_id}/page/note", OWN_A, form={"text": "Watered"}),
+    Row("POST", "/actions/{action_id}/page/status", OWN_A, form={"status": "done"}),
+    Row(
+        "POST",
+        "/actions/{action_id}/page/photo",
+        OWN_A,
+        form={"label": "Truck"},
+        files={"photo": ("truck.png", PNG_PHOTO, "image/png")},
+    ),
+    Row(
+        "POST",
+        "/actions/{action_id}/page/evidence",
+        OWN_A,
+        form={"label": "Log", "url": "https://example.org/log"},
+    ),
 )
 
 # Which concrete path each row calls (templates as in app.routes, filled from the world).
@@ -708,6 +793,9 @@ CONCRETE = {
     "GET /targets/{target_id}/page agreed": "/targets/{agreed_target}/page",
     "GET /targets/{target_id}/page proposed": "/targets/{proposed_target}/page",
     "POST /targets/{target_id}/page/agree": "/targets/{proposed_target}/page/agree",
+    "GET /actions/{action_id}/evidence/{evidence_id}/photo": (
+        "/actions/{action_id}/evidence/{action_photo_id}/photo"
+    ),
 }
 
 
@@ -940,6 +1028,18 @@ def build_world(api: Api) -> World:
         zone=default_zone(),
     )
     bulletins = draft_bulletins_for_access(s, now)
+    targets = targets_for_access(s, v_kept.code, backbone.id)
+    actions = actions_for_access(
+        s,
+        operator_a=Principal(
+            user_id=users["operator_a"].id,
+            organisation_id=factory_a.id,
+            role=Role.OPERATOR,
+            label="operator A",
+        ),
+        target_id=targets["agreed_target"],
+        storage_dir=settings.storage.dir,
+    )
     commitments = commitments_for_access(
         s,
         operator_a=Principal(
@@ -969,7 +1069,8 @@ def build_world(api: Api) -> World:
     world = World(
         values={
             **bulletins,
-            **targets_for_access(s, v_kept.code, backbone.id),
+            **targets,
+            **actions,
             **commitments,
             "facility_alert": facility_alert,
             "facility_alert_title": "Factory A report is late",

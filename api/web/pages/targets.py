@@ -9,6 +9,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import public, require_roles
 from api.web.i18n import N_
+from api.web.pages.actions import actions_with_headlines
+from api.web.pages.actions import names as action_names
 from api.web.pages.commitments import REPLY_STATES
 from api.web.pages.complain import KIND_NAMES as COMPLAINT_KINDS
 from api.web.pages.complain import STATUS_NAMES as COMPLAINT_STATUSES
@@ -87,8 +89,11 @@ def target_page(
             "can_agree": can_agree,
             "done": done,
             "error": error,
+            "actions": actions_with_headlines(page, target_id=target.id),
+            "may_register": page.principal.role is not None,
         }
-        | _names(),
+        | _names()
+        | action_names(),
     )
 
 
