@@ -147,7 +147,7 @@ def daily_series(
                 standard_id=standard.id if standard else None,
                 standard_limit=float(standard.limit) if standard else None,
                 over_standard=(
-                    reported > standard.limit if reported is not None and standard else None
+                    standard.breached_by(reported) if reported is not None and standard else None
                 ),
             )
         )
