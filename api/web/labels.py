@@ -36,5 +36,9 @@ PARAMETER_NAMES = {
     "temperature": N_("Air temperature"),
     "humidity": N_("Relative humidity"),
     "stack_pm": N_("Stack particulate matter"),
+    "do": N_("Dissolved oxygen (DO)"),
+    "bod": N_("Biochemical oxygen demand (BOD)"),
+    "ph": N_("pH (acidity)"),
+    "nh3n": N_("Ammonia nitrogen (NH3-N)"),
 }
-UNITS = {"ug/m3": "µg/m³", "degC": "°C", "mg/Nm3": "mg/Nm³"}
+UNITS = {"ug/m3": "µg/m³", "degC": "°C", "mg/Nm3": "mg/Nm³", "pH": ""}

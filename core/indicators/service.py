@@ -65,9 +65,9 @@ from core.standards.catalogue import (
     Bound,
     Standard,
     load_standards,
+    outside,
     standard_by_id,
     standard_series,
-    outside,
     thai_aqi_scale,
     worse,
 )

@@ -25,10 +25,14 @@ def test_the_class_3_figures_are_those_published() -> None:
     bod = thai_24h_standard("bod", on=DAY)
     nh3n = thai_24h_standard("nh3n", on=DAY)
     ph = thai_24h_standard("ph", on=DAY)
-    assert do is not None and (do.bound, do.limit, do.unit) == ("lower", Decimal("4.0"), "mg/L")
-    assert bod is not None and (bod.bound, bod.limit) == ("upper", Decimal("2.0"))
-    assert nh3n is not None and (nh3n.bound, nh3n.limit) == ("upper", Decimal("0.5"))
-    assert ph is not None and (ph.bound, ph.lower_limit, ph.limit) == ("range", 5, 9)
+    assert do is not None
+    assert (do.bound, do.limit, do.unit) == ("lower", Decimal("4.0"), "mg/L")
+    assert bod is not None
+    assert (bod.bound, bod.limit) == ("upper", Decimal("2.0"))
+    assert nh3n is not None
+    assert (nh3n.bound, nh3n.limit) == ("upper", Decimal("0.5"))
+    assert ph is not None
+    assert (ph.bound, ph.lower_limit, ph.limit) == ("range", 5, 9)
     assert all("Notification No. 8" in s.authority for s in (do, bod, nh3n, ph))
     assert all("hydrolaw.thaiwater.net" in s.source for s in (do, bod, nh3n, ph))
 
