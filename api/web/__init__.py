@@ -25,6 +25,7 @@ from api.web.pages import (
     report,
     signin,
     stations,
+    target_forms,
     targets,
 )
 from api.web.rendering import make_web_ui
@@ -56,6 +57,7 @@ def add_web(app: FastAPI) -> None:
         bulletins,
         complain,
         targets,
+        target_forms,
         commitments,
     ):
         app.include_router(module.router)

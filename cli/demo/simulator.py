@@ -28,6 +28,8 @@ class StationSpec:
     latitude: float
     longitude: float
     area: str
+    public: bool | None = None
+    """None: the default for its kind (factory stations are private)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,9 @@ class DemoStation:
     """Typical 24-hour PM10 in ug/m3 on an ordinary day."""
     pm25_share: float
     """PM2.5 as a share of PM10; crustal dust from quarries and mills is coarse."""
+
+    def readings(self, moment: datetime) -> dict[str, float]:
+        return simulate(self, moment)
 
 
 DEMO_STATIONS: tuple[DemoStation, ...] = (
@@ -128,7 +133,7 @@ def _diurnal(hour: float) -> float:
     return 0.62 + morning + afternoon
 
 
-def _rng(*parts: object) -> random.Random:
+def seeded_random(*parts: object) -> random.Random:
     digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
 
@@ -136,14 +141,14 @@ def _rng(*parts: object) -> random.Random:
 def _day_factor(code: str, moment: datetime) -> float:
     """Some days are dustier (dry wind, more trucks); the same every run for a given day."""
     day = moment.astimezone(BANGKOK).date()
-    return 0.85 + 0.45 * _rng(code, day).random()
+    return 0.85 + 0.45 * seeded_random(code, day).random()
 
 
 def simulate(demo: DemoStation, moment: datetime) -> dict[str, float]:
     """PM10, PM2.5 (ug/m3), temperature (degC) and humidity (%) at one station and time."""
     local = moment.astimezone(BANGKOK)
     hour = local.hour + local.minute / 60
-    noise = _rng(demo.station.code, moment.isoformat())
+    noise = seeded_random(demo.station.code, moment.isoformat())
     pm10 = demo.pm10_base * _day_factor(demo.station.code, moment) * _diurnal(hour)
     pm10 *= max(0.5, noise.gauss(1.0, 0.12))
     pm25 = pm10 * demo.pm25_share + 8.0 * noise.random()

@@ -528,3 +528,11 @@ def targets_overview(
         target_detail(session, target_id=t.id, viewer=viewer, now=now, zone=zone)
         for t in list_targets(session, viewer=viewer)
     ]
+
+
+def list_certifications(session: Session) -> list[CertificationPublic]:
+    """Every certified period, newest first: what the backbone has checked so far."""
+    query = select(DataCertification).order_by(
+        DataCertification.period_end.desc(), DataCertification.id.desc()
+    )
+    return [certification_public(c) for c in session.scalars(query)]

@@ -14,7 +14,13 @@ from api.web.routing import PageRoute
 from core.kit.db import RowId
 from core.kit.errors import Conflict
 from core.models import TargetStatus
-from core.targets.service import AGREERS, agree_target, target_detail, targets_overview
+from core.targets.service import (
+    AGREERS,
+    PROPOSERS,
+    agree_target,
+    target_detail,
+    targets_overview,
+)
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -44,7 +50,8 @@ def agenda_page(page: PageDep) -> HTMLResponse:
     targets = targets_overview(
         page.session, viewer=page.principal, now=page.now, zone=page.settings.zone
     )
-    return page.render("targets.html", {"targets": targets} | _names())
+    can_propose = page.principal.has_role(*PROPOSERS)
+    return page.render("targets.html", {"targets": targets, "can_propose": can_propose} | _names())
 
 
 @router.get("/targets/{target_id}/page", response_class=HTMLResponse, dependencies=PUBLIC)
@@ -67,7 +74,15 @@ def target_page(
     )
     return page.render(
         "target.html",
-        {"target": target, "can_agree": can_agree, "done": done, "error": error} | _names(),
+        {
+            "target": target,
+            "can_agree": can_agree,
+            "can_revise": page.principal.has_role(*PROPOSERS)
+            and target.status != TargetStatus.RETIRED,
+            "done": done,
+            "error": error,
+        }
+        | _names(),
     )
 
 
