@@ -364,6 +364,8 @@ def revise_target(
             raise InvalidInput("the deadline must come after the baseline")
         target.deadline = data.deadline
     if data.milestones is not None:
+        target.milestones.clear()
+        session.flush()  # the old rows go first: the new ones may keep their dates
         target.milestones = _milestones(data.milestones)
     if any(not target.baseline_end < m.due < target.deadline for m in target.milestones):
         raise InvalidInput("milestones fall after the baseline and before the deadline")
