@@ -154,6 +154,9 @@ TARGET = {
     "deadline": "2027-01-05",
 }
 CERTIFICATION = {"area": "Na Phra Lan", "period_start": "2026-01-01", "period_end": "2026-01-31"}
+TARGET_FORM = {key: str(value) for key, value in TARGET.items()}
+TARGET_FORM_REVISION = {"reason": "The forum asked for one day", "target_value": "1"}
+TARGET_FORM_CERTIFICATION = CERTIFICATION
 
 STAFF = frozenset({"official", *MANAGERS})
 ALERT_RULE = {
@@ -589,6 +592,12 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/targets/{target_id}/page", ALL, name="agreed"),
     Row("GET", "/targets/{target_id}/page", STAFF, name="proposed"),
     Row("POST", "/targets/{target_id}/page/agree", STAFF),
+    # The backbone's target forms in the manage area.
+    Row("GET", "/manage/targets", MANAGERS),
+    Row("POST", "/manage/targets", MANAGERS, form=TARGET_FORM),
+    Row("GET", "/manage/targets/{target_id}", MANAGERS),
+    Row("POST", "/manage/targets/{target_id}", MANAGERS, form=TARGET_FORM_REVISION),
+    Row("POST", "/manage/certifications", MANAGERS, form=TARGET_FORM_CERTIFICATION),
 )
 
 # Which concrete path each row calls (templates as in app.routes, filled from the world).
@@ -708,6 +717,8 @@ CONCRETE = {
     "GET /targets/{target_id}/page agreed": "/targets/{agreed_target}/page",
     "GET /targets/{target_id}/page proposed": "/targets/{proposed_target}/page",
     "POST /targets/{target_id}/page/agree": "/targets/{proposed_target}/page/agree",
+    "GET /manage/targets/{target_id}": "/manage/targets/{agreed_target}",
+    "POST /manage/targets/{target_id}": "/manage/targets/{agreed_target}",
 }
 
 
