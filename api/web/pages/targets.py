@@ -34,7 +34,9 @@ STATUS_NAMES = {
     "retired": N_("Retired"),
 }
 INDICATOR_NAMES = {
-    "exceedance_days": N_("Days over the Thai 24-hour standard"),
+    "exceedance_days": N_(
+        "Days out of the Thai 24-hour standard (over a maximum, under a minimum)"
+    ),
     "period_mean": N_("Mean of the daily means"),
     "valid_share": N_("Share of days with valid data"),
 }
