@@ -41,4 +41,7 @@ PARAMETER_NAMES = {
     "ph": N_("pH (acidity)"),
     "nh3n": N_("Ammonia nitrogen (NH3-N)"),
 }
+UNIT_DIGITS = {"mg/L": 2, "pH": 2}
+"""Decimals shown for water measures, whose limits (DO 4.0, NH3-N 0.5) are near the values:
+one decimal would show 3.96 mg/L as 4."""
 UNITS = {"ug/m3": "µg/m³", "degC": "°C", "mg/Nm3": "mg/Nm³", "pH": ""}

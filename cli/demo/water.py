@@ -37,15 +37,21 @@ class WaterStation:
     """Typical ammonia nitrogen, mg/L."""
     ph_base: float
     parameters: tuple[str, ...] = RIVER_PARAMETERS
+    upsets: bool = False
+    """Every other day the treatment plant is overloaded (the crushing season's peaks), so
+    that the commitment's breaches appear within any two days."""
 
     def readings(self, moment: datetime) -> dict[str, float]:
         return simulate_water(self, moment)
 
 
-def _day_load(code: str, moment: datetime) -> float:
+def _day_load(demo: WaterStation, moment: datetime) -> float:
     """Some days carry more waste (the crushing season's peaks, low flow); the same every run."""
     day = moment.astimezone(BANGKOK).date()
-    return 0.75 + 0.75 * seeded_random(code, "load", day).random()
+    share = seeded_random(demo.station.code, "load", day).random()
+    if demo.upsets:
+        return 1.45 + 0.1 * share if day.toordinal() % 2 == 0 else 0.75 + 0.3 * share
+    return 0.75 + 0.75 * share
 
 
 def simulate_water(demo: WaterStation, moment: datetime) -> dict[str, float]:
@@ -54,7 +60,7 @@ def simulate_water(demo: WaterStation, moment: datetime) -> dict[str, float]:
     local = moment.astimezone(BANGKOK)
     hour = local.hour + local.minute / 60
     noise = seeded_random(demo.station.code, moment.isoformat())
-    load = _day_load(demo.station.code, moment)
+    load = _day_load(demo, moment)
     daylight = math.sin((hour - 9.0) / 24 * 2 * math.pi)
     values = {
         "do": max(0.2, demo.do_base * (1.6 - 0.6 * load) + 0.7 * daylight + noise.gauss(0, 0.15)),
@@ -217,6 +223,7 @@ WATER_STATIONS: tuple[WaterStation, ...] = (
         nh3n_base=2.4,
         ph_base=7.7,
         parameters=OUTFALL_PARAMETERS,
+        upsets=True,
     ),
 )
 

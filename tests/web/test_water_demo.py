@@ -17,10 +17,11 @@ from cli.demo.history import store_history
 from cli.demo.people import ensure_demo
 from cli.demo.water import WATER
 from core.access.principal import Principal
+from core.commitments.detection import detect_excess_events
 from core.kit.db import make_engine, make_session_factory
 from core.kit.schema import upgrade_to_head
 from core.kit.time import floor_hour
-from core.models import Commitment, Complaint, Reading, Station, Target
+from core.models import Commitment, Complaint, ExcessEvent, Reading, Station, Target
 from core.settings import default_zone
 from core.targets.service import target_detail
 from tests.web.conftest import Site, serve
@@ -76,6 +77,10 @@ def test_the_water_case_has_stations_readings_targets_a_commitment_and_complaint
         assert detail.progress.on_track is not None
         assert session.scalar(select(Commitment.parameter)) == "bod"
         assert session.scalar(select(func.count()).select_from(Complaint)) == 3
+        # The scheduler's job opens the mill's breaches of BOD 20 mg/L from the outfall's data.
+        scan = detect_excess_events(session, now=datetime.now(UTC), zone=default_zone())
+        assert scan.opened >= 1
+        assert session.scalars(select(ExcessEvent.peak_value)).first() is not None
     engine.dispose()
 
 
