@@ -4,6 +4,7 @@ does the same through /targets and /certifications."""
 
 from __future__ import annotations
 
+from itertools import zip_longest
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, status
@@ -64,7 +65,7 @@ def _milestones(dues: list[str], values: list[str]) -> list[dict[str, str]]:
     """The rows with a date or a value; a half-filled row is refused by the model."""
     return [
         {"due": due.strip(), "value": value.strip()}
-        for due, value in zip(dues, values, strict=False)
+        for due, value in zip_longest(dues, values, fillvalue="")
         if due.strip() or value.strip()
     ]
 
