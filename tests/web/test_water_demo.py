@@ -76,7 +76,13 @@ def test_the_water_case_has_stations_readings_targets_a_commitment_and_complaint
         assert detail.progress.counted.value is not None
         assert detail.progress.on_track is not None
         assert session.scalar(select(Commitment.parameter)) == "bod"
-        assert session.scalar(select(func.count()).select_from(Complaint)) == 3
+        complaints = session.scalars(select(Complaint)).all()
+        assert len(complaints) == 3
+        # Each carries the river's readings near it as evidence, dissolved oxygen included.
+        assert all(
+            any(e["station"] == "ltk-v01" and e["parameter"] == "do" for e in c.evidence)
+            for c in complaints
+        )
         # The scheduler's job opens the mill's breaches of BOD 20 mg/L from the outfall's data.
         scan = detect_excess_events(session, now=datetime.now(UTC), zone=default_zone())
         assert scan.opened >= 1
