@@ -24,7 +24,7 @@ from core.kit.time import floor_hour
 from core.models import Commitment, Complaint, ExcessEvent, Reading, Station, Target
 from core.settings import default_zone
 from core.targets.service import target_detail
-from tests.web.conftest import Site, serve
+from tests.web.conftest import SCREENSHOTS, Site, serve
 
 HISTORY_DAYS = 30
 """Enough for the fortnight baseline four weeks ago and the counted fortnight before today."""
@@ -98,6 +98,8 @@ def water_page(browser: Browser, water_site: Site) -> Iterator[Page]:
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "water-demo.png"), full_page=True)
     context.close()
 
 
@@ -120,6 +122,7 @@ def test_the_water_case_runs_through_the_same_pages_in_thai_and_english(
     page.goto(page.url + "?lang=en")
     expect(page.get_by_role("heading", level=1)).to_have_text(DO_TARGET)
 
+    page.screenshot(path=str(SCREENSHOTS / "water-demo-target.png"), full_page=True)
     page.goto("/stations/ltk-v01/page?lang=en")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ban Nong Bua bridge")
     table = page.locator("main table").first
