@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import os
 import signal
 import sys
@@ -36,6 +37,12 @@ app.add_typer(mqtt_credentials_app, name="mqtt-credentials")
 app.add_typer(aqi_app, name="aqi")
 app.add_typer(rollups_app, name="rollups")
 app.add_typer(scheduler_app, name="scheduler")
+
+
+class DemoCaseName(enum.StrEnum):
+    DUST = "dust"
+    WATER = "water"
+
 
 HostOption = Annotated[str | None, typer.Option(help="HTTP address (DUSTWATCH_API__HOST).")]
 PortOption = Annotated[
@@ -80,6 +87,7 @@ def _run(
     ingest: bool = True,
     scheduler: bool = True,
     demo_interval: float | None = None,
+    demo_case: str = "dust",
 ) -> None:
     from cli.runtime import Runtime  # imported here so `dustwatch migrate` stays light
 
@@ -102,14 +110,16 @@ def _run(
     publisher = None
     try:
         if demo_interval is not None:
-            from cli.demo.bulletins import bulletins_once_stored
+            from cli.demo.bulletins import once_stored
+            from cli.demo.cases import CASES
             from cli.demo.devices import issue_demo_device_passwords
             from cli.demo.people import ensure_demo
             from cli.demo.publisher import DemoPublisher
 
+            case = CASES[demo_case]
             with runtime.session_factory.begin() as session:
-                accounts = ensure_demo(session)
-                device_passwords = issue_demo_device_passwords(session)
+                accounts = ensure_demo(session, case)
+                device_passwords = issue_demo_device_passwords(session, case)
             _print_demo_accounts(accounts, base=f"http://{settings.api.host}:{settings.api.port}")
             host, port = settings.mqtt.embedded_host, settings.mqtt.embedded_port
             if not settings.mqtt.embedded:
@@ -123,9 +133,8 @@ def _run(
                 topic_prefix=settings.mqtt.topic_prefix,
                 interval=demo_interval,
                 passwords=device_passwords,
-                after_history=bulletins_once_stored(
-                    runtime.health, runtime.session_factory, settings
-                ),
+                stations=case.stations,
+                after_history=once_stored(runtime.health, runtime.session_factory, settings, case),
             )
             publisher.start()
         base = f"http://{settings.api.host}:{settings.api.port}"
@@ -186,11 +195,19 @@ def demo(
             min=MIN_DEMO_INTERVAL, help="Seconds between live demo readings (at least 1)."
         ),
     ] = 10.0,
+    case: Annotated[
+        DemoCaseName,
+        typer.Option(
+            help="dust: quarry dust in Na Phra Lan, Saraburi; water: the Lam Takhong river in "
+            "Nakhon Ratchasima, against the Thai surface water standard."
+        ),
+    ] = DemoCaseName.DUST,
 ) -> None:
-    """Like serve, plus simulated Na Phra Lan stations publishing over MQTT."""
+    """Like serve, plus simulated stations of a case publishing over MQTT, and its agreed
+    targets, certified data and (water) commitment and complaints."""
     settings = _settings(host=host, port=port, mqtt_port=mqtt_port)
     settings = settings.model_copy(update={"mode": "demo"})
-    _run(settings, migrate=True, demo_interval=interval)
+    _run(settings, migrate=True, demo_interval=interval, demo_case=case.value)
 
 
 @app.command()

@@ -26,6 +26,7 @@ from api.web.pages import (
     report,
     signin,
     stations,
+    target_forms,
     targets,
 )
 from api.web.rendering import make_web_ui
@@ -57,6 +58,7 @@ def add_web(app: FastAPI) -> None:
         bulletins,
         complain,
         targets,
+        target_forms,
         commitments,
         actions,
     ):

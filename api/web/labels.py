@@ -36,5 +36,12 @@ PARAMETER_NAMES = {
     "temperature": N_("Air temperature"),
     "humidity": N_("Relative humidity"),
     "stack_pm": N_("Stack particulate matter"),
+    "do": N_("Dissolved oxygen (DO)"),
+    "bod": N_("Biochemical oxygen demand (BOD)"),
+    "ph": N_("pH (acidity)"),
+    "nh3n": N_("Ammonia nitrogen (NH3-N)"),
 }
-UNITS = {"ug/m3": "µg/m³", "degC": "°C", "mg/Nm3": "mg/Nm³", "deg": "°"}
+UNIT_DIGITS = {"mg/L": 2, "pH": 2}
+"""Decimals shown for water measures, whose limits (DO 4.0, NH3-N 0.5) are near the values:
+one decimal would show 3.96 mg/L as 4."""
+UNITS = {"ug/m3": "µg/m³", "degC": "°C", "mg/Nm3": "mg/Nm³", "deg": "°", "pH": ""}

@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 from api.auth import SESSION_COOKIE, PrincipalDep
 from api.deps import SessionDep, SettingsDep
 from api.web import i18n
-from api.web.labels import GROUP_NAMES, KIND_NAMES, PARAMETER_NAMES, ROLE_NAMES, UNITS
+from api.web.labels import (
+    GROUP_NAMES,
+    KIND_NAMES,
+    PARAMETER_NAMES,
+    ROLE_NAMES,
+    UNIT_DIGITS,
+    UNITS,
+)
 from core.access.principal import Principal
 from core.accounts.signin import csrf_token_for
 from core.accounts.users import get_user
@@ -66,6 +73,7 @@ def make_web_ui() -> WebUi:
         local_hour=_local_hour,
         number=_number,
         unit=lambda u: UNITS.get(u, u),
+        digits=lambda u: UNIT_DIGITS.get(u, 1),
         band=_band,
         band_colour=band_colour,
     )

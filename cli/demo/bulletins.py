@@ -1,6 +1,6 @@
-"""Demo only: the bulletins of the day (and week) before, drafted and published once the
-simulated history is stored, so that the public bulletin page has something to show at once
-instead of at the next drafting time."""
+"""Demo only: once the simulated history is stored, the bulletins of the day (and week)
+before are drafted and published, so that the public bulletin page has something to show at
+once instead of at the next drafting time, and the case's common agenda is set up."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.bulletins.jobs import draft_due_bulletins
+from cli.demo.agenda import ensure_agenda
+from cli.demo.spec import DemoCase
 from core.kit.health import HealthRegistry
 from core.settings import Settings
 
@@ -45,14 +47,23 @@ def publish_demo_bulletins(session_factory: sessionmaker[Session], settings: Set
     return ids
 
 
-def bulletins_once_stored(
-    health: HealthRegistry, session_factory: sessionmaker[Session], settings: Settings
+def once_stored(
+    health: HealthRegistry,
+    session_factory: sessionmaker[Session],
+    settings: Settings,
+    case: DemoCase,
 ) -> Callable[[threading.Event], None]:
-    """What the demo publisher runs after the history: wait for the ingest, then publish."""
+    """What the demo publisher runs after the history: wait for the ingest, then publish the
+    bulletins (of the air case) and set up the agenda."""
 
     def publish(stop: threading.Event) -> None:
         wait_until_stored(health, stop)
-        if not stop.is_set():
+        if stop.is_set():
+            return
+        if case.bulletins:
             publish_demo_bulletins(session_factory, settings)
+        with session_factory.begin() as session:
+            ensure_agenda(session, case, now=datetime.now(UTC), zone=settings.zone)
+        log.info("demo: the %s case's targets, certified days and commitments are set", case.name)
 
     return publish

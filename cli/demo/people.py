@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cli.demo.simulator import DEMO_STATIONS
+from cli.demo.spec import DemoCase, DemoOrganisation, Person
 from core.access.principal import Principal, system_principal
 from core.accounts.schemas import UserCreate, UserUpdate
 from core.accounts.users import create_user, find_user, update_user
@@ -25,13 +25,6 @@ from core.stations.service import add_keeper, create_station
 
 DEMO_ACTOR = system_principal("demo set-up")
 EMAIL_DOMAIN = "demo.dustwatch.example"
-
-
-@dataclass(frozen=True)
-class DemoOrganisation:
-    key: str
-    data: OrganisationCreate
-
 
 DEMO_ORGANISATIONS: tuple[DemoOrganisation, ...] = (
     DemoOrganisation(
@@ -91,8 +84,7 @@ DEMO_ORGANISATIONS: tuple[DemoOrganisation, ...] = (
     ),
 )
 
-# (e-mail name, display name, role, organisation key)
-DEMO_PEOPLE: tuple[tuple[str, str, Role, str], ...] = (
+DEMO_PEOPLE: tuple[Person, ...] = (
     ("volunteer", "Demo volunteer", Role.VOLUNTEER, "volunteers"),
     ("operator-a", "Demo operator, factory A", Role.OPERATOR, "factory-a"),
     ("operator-b", "Demo operator, factory B", Role.OPERATOR, "factory-b"),
@@ -111,10 +103,11 @@ class DemoAccount:
     organisation: str
 
 
-def ensure_demo(session: Session) -> list[DemoAccount]:
-    """Create what is missing and give every demo account a new password; flushes only."""
-    organisations = {o.key: _organisation(session, o) for o in DEMO_ORGANISATIONS}
-    for demo in DEMO_STATIONS:
+def ensure_demo(session: Session, case: DemoCase) -> list[DemoAccount]:
+    """Create what is missing of the case and give every demo account a new password;
+    flushes only."""
+    organisations = {o.key: _organisation(session, o) for o in case.organisations}
+    for demo in case.stations:
         spec = demo.station
         exists = session.scalars(
             select(Station.id).where(func.lower(Station.code) == spec.code.lower())
@@ -128,15 +121,16 @@ def ensure_demo(session: Session) -> list[DemoAccount]:
                 latitude=spec.latitude,
                 longitude=spec.longitude,
                 area=spec.area,
+                public=spec.public,
             )
             create_station(session, actor=DEMO_ACTOR, data=data)
     accounts = [
-        _account(session, name, display, role, organisations[key])
-        for name, display, role, key in DEMO_PEOPLE
+        _account(session, f"{name}@{case.email_domain}", display, role, organisations[key])
+        for name, display, role, key in case.people
     ]
-    volunteer = find_user(session, email=f"volunteer@{EMAIL_DOMAIN}")
+    volunteer = find_user(session, email=f"volunteer@{case.email_domain}")
     assert volunteer is not None
-    for code in KEPT_BY_THE_VOLUNTEER:
+    for code in case.kept_by_the_volunteer:
         add_keeper(session, actor=DEMO_ACTOR, code=code, user_id=volunteer.id)
     return accounts
 
@@ -149,9 +143,8 @@ def _organisation(session: Session, demo: DemoOrganisation) -> Organisation:
 
 
 def _account(
-    session: Session, name: str, display: str, role: Role, organisation: Organisation
+    session: Session, email: str, display: str, role: Role, organisation: Organisation
 ) -> DemoAccount:
-    email = f"{name}@{EMAIL_DOMAIN}"
     password = secrets.token_urlsafe(12)
     user = find_user(session, email=email)
     actor: Principal = DEMO_ACTOR

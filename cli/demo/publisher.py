@@ -1,4 +1,4 @@
-"""Publishes the simulated Na Phra Lan stations over MQTT, like real devices would: one
+"""Publishes the simulated stations of a demo case over MQTT, like real devices would: one
 client per station, signed in with its station code (also its client id) and password."""
 
 from __future__ import annotations
@@ -6,14 +6,15 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from cli.demo.simulator import DEMO_STATIONS, DemoStation, simulate, times_between
+from cli.demo.simulator import times_between
+from cli.demo.spec import Site
 from core.kit.time import floor_hour
 
 log = logging.getLogger(__name__)
@@ -26,8 +27,8 @@ compliance answers and the station pages have something to show."""
 HISTORY_STEP = timedelta(minutes=30)
 
 
-def _readings(
-    demo: DemoStation, moments: list[datetime], *, backfill: bool = False
+def demo_readings(
+    demo: Site, moments: list[datetime], *, backfill: bool = False
 ) -> list[dict[str, object]]:
     """`backfill` declares history published on purpose, which quality control would
     otherwise flag as too old."""
@@ -35,7 +36,7 @@ def _readings(
     return [
         {"parameter": parameter, "value": value, "time": moment.isoformat()} | extra
         for moment in moments
-        for parameter, value in simulate(demo, moment).items()
+        for parameter, value in demo.readings(moment).items()
     ]
 
 
@@ -78,9 +79,11 @@ class DemoPublisher:
         topic_prefix: str,
         interval: float,
         passwords: Mapping[str, str],
+        stations: Sequence[Site],
         after_history: Callable[[threading.Event], None] | None = None,
     ) -> None:
         self._topic_prefix = topic_prefix
+        self._stations = tuple(stations)
         self._after_history = after_history
         self._interval = interval
         self._stop = threading.Event()
@@ -92,7 +95,7 @@ class DemoPublisher:
                 host=host,
                 port=port,
             )
-            for demo in DEMO_STATIONS
+            for demo in self._stations
         }
 
     def start(self) -> None:
@@ -107,13 +110,11 @@ class DemoPublisher:
             device.client.disconnect()
             device.client.loop_stop()
 
-    def _publish(
-        self, demo: DemoStation, moments: list[datetime], *, backfill: bool = False
-    ) -> None:
+    def _publish(self, demo: Site, moments: list[datetime], *, backfill: bool = False) -> None:
         """Publish with QoS 1, waiting out broker restarts like a patient device would."""
         device = self._devices[demo.station.code]
         topic = f"{self._topic_prefix}/readings/{demo.station.code}"
-        payload = json.dumps(_readings(demo, moments, backfill=backfill))
+        payload = json.dumps(demo_readings(demo, moments, backfill=backfill))
         while not self._stop.is_set():
             if not device.connected.wait(timeout=1):
                 continue
@@ -131,7 +132,7 @@ class DemoPublisher:
             if self._stop.is_set():
                 return
             moments = list(times_between(hour, hour + timedelta(hours=1), step))
-            for demo in DEMO_STATIONS:
+            for demo in self._stations:
                 self._publish(demo, moments, backfill=backfill)
 
     def _run(self) -> None:
@@ -150,7 +151,7 @@ class DemoPublisher:
                 ).start()
             while not self._stop.wait(self._interval):
                 moment = datetime.now(UTC).replace(microsecond=0)
-                for demo in DEMO_STATIONS:
+                for demo in self._stations:
                     self._publish(demo, [moment])
         except Exception:
             log.exception("the demo publisher stopped")

@@ -28,6 +28,8 @@ class StationSpec:
     latitude: float
     longitude: float
     area: str
+    public: bool | None = None
+    """None: the default for its kind (factory stations are private)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,9 @@ class DemoStation:
     """PM2.5 as a share of PM10; crustal dust from quarries and mills is coarse."""
     wind: bool = False
     """Also measures wind speed and direction (an anemometer and vane on the mast)."""
+
+    def readings(self, moment: datetime) -> dict[str, float]:
+        return simulate(self, moment)
 
 
 DEMO_STATIONS: tuple[DemoStation, ...] = (
@@ -132,7 +137,7 @@ def _diurnal(hour: float) -> float:
     return 0.62 + morning + afternoon
 
 
-def _rng(*parts: object) -> random.Random:
+def seeded_random(*parts: object) -> random.Random:
     digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
 
@@ -140,13 +145,13 @@ def _rng(*parts: object) -> random.Random:
 def _day_factor(code: str, moment: datetime) -> float:
     """Some days are dustier (dry wind, more trucks); the same every run for a given day."""
     day = moment.astimezone(BANGKOK).date()
-    return 0.85 + 0.45 * _rng(code, day).random()
+    return 0.85 + 0.45 * seeded_random(code, day).random()
 
 
 def _wind(demo: DemoStation, moment: datetime, hour: float) -> dict[str, float]:
     """The dry season's north-east monsoon, veering east in the afternoon, stronger by day;
     the direction is where the wind blows from, so it wraps around north."""
-    noise = _rng(demo.station.code, "wind", moment.isoformat())
+    noise = seeded_random(demo.station.code, "wind", moment.isoformat())
     direction = 35.0 + 40.0 * math.sin((hour - 8.0) / 24 * 2 * math.pi) + noise.gauss(0, 25)
     speed = 1.2 + 1.8 * math.exp(-((hour - 14.0) ** 2) / 18.0) + noise.gauss(0, 0.4)
     return {"wind_speed": round(max(0.0, speed), 1), "wind_direction": round(direction % 360, 0)}
@@ -157,7 +162,7 @@ def simulate(demo: DemoStation, moment: datetime) -> dict[str, float]:
     speed (m/s) and direction (degrees, from) where the station measures wind."""
     local = moment.astimezone(BANGKOK)
     hour = local.hour + local.minute / 60
-    noise = _rng(demo.station.code, moment.isoformat())
+    noise = seeded_random(demo.station.code, moment.isoformat())
     pm10 = demo.pm10_base * _day_factor(demo.station.code, moment) * _diurnal(hour)
     pm10 *= max(0.5, noise.gauss(1.0, 0.12))
     pm25 = pm10 * demo.pm25_share + 8.0 * noise.random()

@@ -26,7 +26,7 @@ class CommitmentCreate(BaseModel):
     title_en: str = Field(min_length=1, max_length=400)
     kind: CommitmentKind
     station_codes: list[str] = Field(min_length=1, max_length=20)
-    parameter: Literal["pm25", "pm10"]
+    parameter: Literal["pm25", "pm10", "bod", "nh3n"]
     averaging: CommitmentAveraging
     limit_value: Decimal = Field(gt=0, le=100000, allow_inf_nan=False, decimal_places=3)
     window_start: time | None = None

@@ -31,7 +31,7 @@ from core.complaints.schemas import (
     ReporterReply,
     UpdatePublic,
 )
-from core.indicators.averages import STANDARD_PARAMETERS, load_24h_verdicts
+from core.indicators.averages import JUDGED_PARAMETERS, load_24h_verdicts
 from core.kit.errors import Forbidden, InvalidInput, NotFound
 from core.kit.geo import haversine_m
 from core.kit.means import hourly_mean_milli
@@ -102,26 +102,29 @@ def _nearby_stations(
 def collect_evidence(
     session: Session, stations: list[tuple[Station, float | None]], *, at: datetime, zone: ZoneInfo
 ) -> list[dict[str, Any]]:
-    """Each station's PM hourly mean for the hour containing `at` and the 24-hour average
-    judged against the Thai standard then (the verdict the alerts use)."""
+    """Each station's hourly mean of every judged measure (PM; water quality where it is
+    measured) for the hour containing `at`, and the 24-hour average judged against the Thai
+    standard then (the verdict the alerts use)."""
     if not stations:
         return []
     ids = [s.id for s, _ in stations]
     hour = floor_hour(at)
-    verdicts = load_24h_verdicts(session, at=at, zone=zone, station_ids=ids)
+    verdicts = load_24h_verdicts(
+        session, at=at, zone=zone, station_ids=ids, parameters=JUDGED_PARAMETERS
+    )
     hourly = {
         (row.station_id, row.parameter_id): row
         for row in session.scalars(
             select(HourlyAggregate).where(
                 HourlyAggregate.station_id.in_(ids),
                 HourlyAggregate.hour == hour,
-                HourlyAggregate.parameter_id.in_([BY_CODE[c].id for c in STANDARD_PARAMETERS]),
+                HourlyAggregate.parameter_id.in_([BY_CODE[c].id for c in JUDGED_PARAMETERS]),
             )
         )
     }
     evidence = []
     for station, km in stations:
-        for code in STANDARD_PARAMETERS:
+        for code in JUDGED_PARAMETERS:
             info = BY_CODE[code]
             row = hourly.get((station.id, info.id))
             verdict = verdicts.get((station.id, info.id))

@@ -120,6 +120,10 @@ def judge_24h(parameter: ParameterInfo, average: Average, zone: ZoneInfo) -> Ver
 
 STANDARD_PARAMETERS = ("pm25", "pm10")
 """Parameters with a Thai 24-hour standard that dustwatch judges and alerts on."""
+WATER_PARAMETERS = ("do", "bod", "ph", "nh3n")
+"""Surface water parameters with a Thai standard (class 3), judged by their daily mean."""
+JUDGED_PARAMETERS = STANDARD_PARAMETERS + WATER_PARAMETERS
+"""What the status and station pages judge over 24 hours; alerts stay on the dust ones."""
 
 
 def load_24h_verdicts(

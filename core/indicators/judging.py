@@ -5,7 +5,9 @@ operator's compliance answer all compare through `judge_24h_mean`, so that they 
 disagree on a day: the mean is reduced to the precision of the Thai AQI scale in force that
 day (half-up; 1 ug/m3 for PM2.5 before 2023-06-01, 0.1 from then; 1 ug/m3 for PM10), and the
 reduced figure is compared with the Thai 24-hour limit in force that day, 'over' meaning
-strictly above it. A parameter without a Thai 24-hour AQI scale (TSP) is compared exactly.
+strictly above it. A parameter without a Thai 24-hour AQI scale (TSP, the water parameters)
+is compared exactly; a water standard that sets a minimum (dissolved oxygen) is broken
+strictly below it, and a range (pH) strictly outside its ends.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ class Judgement:
     reported: Decimal
     """The mean as compared and shown: reduced to the scale's precision when there is one."""
     over_standard: bool | None
-    """None when no Thai 24-hour standard applies."""
+    """Whether the standard is broken: above an upper limit, below a minimum, outside a range.
+    None when no Thai 24-hour standard applies."""
 
 
 def thai_24h_scale(parameter: str, *, on: date) -> AqiScale | None:
@@ -55,7 +58,7 @@ def judge_24h_mean(parameter: str, mean: Decimal, *, on: date) -> Judgement:
     standard = thai_24h_standard(parameter, on=on)
     scale = thai_24h_scale(parameter, on=on)
     reported = reduce_to_precision(scale, mean) if scale is not None else mean
-    over = reported > standard.limit if standard is not None else None
+    over = standard.breached_by(reported) if standard is not None else None
     return Judgement(standard=standard, scale=scale, reported=reported, over_standard=over)
 
 

@@ -16,6 +16,10 @@ class StandardVersionPublic(BaseModel):
     series: str
     period: str
     limit: float
+    bound: Literal["upper", "lower", "range"]
+    """upper: the figure must not exceed `limit`; lower: not fall below it; range: stay
+    within lower_limit..limit."""
+    lower_limit: float | None
     unit: str
     limit_in_parameter_unit: float
     """The limit converted exactly to the unit readings are stored in (ppm x 1000 = ppb)."""

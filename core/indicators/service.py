@@ -15,7 +15,7 @@ The rules, stated in each figure of the answer:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -62,11 +62,14 @@ from core.models import DailyAggregate, Station
 from core.standards.aqi import compute_aqi, reduce_to_precision
 from core.standards.catalogue import (
     AqiScale,
+    Bound,
     Standard,
     load_standards,
+    outside,
     standard_by_id,
     standard_series,
     thai_aqi_scale,
+    worse,
 )
 from core.standards.parameters import BY_CODE, ParameterInfo, parameter_by_code
 
@@ -94,7 +97,9 @@ RULE_AREA = (
 RULE_EXCEEDANCE = (
     "Valid days only, each against the version of the standard in force that day; the day's "
     "figure is reduced to the precision of the Thai AQI scale in force that day (half-up) "
-    "before it is compared, so that over the standard and AQI above 100 agree."
+    "before it is compared, so that over the standard and AQI above 100 agree. A standard "
+    "that sets a minimum (dissolved oxygen) is broken strictly below it, a range (pH) strictly "
+    "outside its ends; their parameters have no AQI scale and are compared exactly."
 )
 
 
@@ -197,6 +202,12 @@ class DayRule:
     version: Standard | None
     limit: Decimal | None
     scale: AqiScale | None
+    lower_limit: Decimal | None = None
+    """A range's minimum in the stored unit."""
+
+    @property
+    def bound(self) -> Bound:
+        return self.version.bound if self.version is not None else "upper"
 
     def reduce(self, value: Decimal) -> Decimal:
         return reduce_to_precision(self.scale, value) if self.scale is not None else value
@@ -207,10 +218,15 @@ def _day_rule(series: str, parameter_code: str, stat_period: str, day: date) -> 
     parameter = BY_CODE[parameter_code]
     version = next((v for v in standard_series(series) if v.in_force_on(day)), None)
     limit = version.limit * unit_factor(version, parameter) if version is not None else None
+    lower = (
+        version.lower_limit * unit_factor(version, parameter)
+        if version is not None and version.lower_limit is not None
+        else None
+    )
     scale = thai_aqi_scale(parameter_code, on=day)
     if scale is not None and (scale.period != stat_period or scale.unit != parameter.unit):
         scale = None  # a scale for another averaging time says nothing about this figure
-    return DayRule(version, limit, scale)
+    return DayRule(version, limit, scale, lower)
 
 
 CLEAR = Fraction(1, 10**9)
@@ -228,6 +244,31 @@ def _above(row: DayRow, other: DayRow) -> bool:
     """Whether row's daily mean is strictly above other's, exactly: S1/h1 > S2/h2 as
     S1*h2 > S2*h1 (hours are positive)."""
     return row[2] * other[3] > other[2] * row[3]
+
+
+Worse = Callable[[DayRow, DayRow], bool]
+"""Whether a station-day's daily mean is strictly worse than another's under the standard."""
+
+
+def worse_day(standard: Standard, parameter: ParameterInfo) -> Worse:
+    """Higher is worse under an upper limit (every air standard: `_above`, on integers alone);
+    lower under a minimum; further from the middle of a range."""
+    if standard.bound == "upper":
+        return _above
+    factor = unit_factor(standard, parameter)
+    limit = standard.limit * factor
+    lower = standard.lower_limit * factor if standard.lower_limit is not None else None
+
+    def worse_than(row: DayRow, other: DayRow) -> bool:
+        return worse(
+            standard.bound,
+            Fraction(row[2], row[3] * 1000),
+            Fraction(other[2], other[3] * 1000),
+            limit,
+            lower,
+        )
+
+    return worse_than
 
 
 @dataclass
@@ -260,6 +301,7 @@ def _compute(
     start: date,
     end: date,
     zone: ZoneInfo,
+    worse_than: Worse = _above,
 ) -> Computed:
     """One pass over the station-days as integer tuples: ties go to the lowest station id."""
     ids = [s.id for s in stations]
@@ -274,7 +316,7 @@ def _compute(
         hours_with_data += row[3]
         if row[3] >= MIN_VALID_HOURS:
             worst = worst_by_mean.get(row[1])
-            if worst is None or _above(row, worst):
+            if worst is None or worse_than(row, worst):
                 worst_by_mean[row[1]] = row
     stats: dict[tuple[int, date], Decimal | None] | None = None
     unit_days = worst_by_mean
@@ -320,7 +362,11 @@ def _judge(
 ) -> tuple[DayRule, Decimal, bool | None]:
     rule = _day_rule(series, parameter.code, stat_period, day)
     reported = rule.reduce(stat)
-    over = reported > rule.limit if rule.limit is not None else None
+    over = (
+        outside(rule.bound, reported, rule.limit, rule.lower_limit)
+        if rule.limit is not None
+        else None
+    )
     return rule, reported, over
 
 
@@ -331,7 +377,7 @@ def _clear_bounds(
     """(a, b, c, d): a daily mean S/(1000 h) with S*b < a*h is surely not over the standard of
     the day, with S*d > c*h surely over; in between `_judge` decides. None: no standard."""
     rule = _day_rule(series, parameter_code, stat_period, day)
-    if rule.limit is None:
+    if rule.limit is None or rule.bound != "upper":
         return None
     step = Fraction(rule.scale.precision) if rule.scale is not None else Fraction(0)
     low = (Fraction(rule.limit) - step - CLEAR) * 1000
@@ -341,7 +387,10 @@ def _clear_bounds(
 
 def _daily_mean_over(series: str, parameter: ParameterInfo, stat_period: str, row: DayRow) -> bool:
     """Whether a valid daily mean is over the 24-hour standard of its day, as `_judge` says,
-    by integer comparisons unless it lies within a step of the limit."""
+    by integer comparisons unless it lies within a step of the limit (upper limits only: a
+    minimum or a range is left to `_judge`)."""
+    if _day_rule(series, parameter.code, stat_period, row[1]).bound != "upper":
+        return bool(_judge(series, parameter, stat_period, row[1], _mean(row))[2])
     bounds = _clear_bounds(series, parameter.code, stat_period, row[1])
     if bounds is None:
         return False
@@ -372,6 +421,7 @@ def _station_figures(
     parameter: ParameterInfo,
     stat_period: str,
     judged: bool,
+    worse_than: Worse = _above,
 ) -> StationFigures:
     by_hours: dict[int, int] = defaultdict(int)
     valid = over = hours_total = 0
@@ -387,7 +437,7 @@ def _station_figures(
             continue
         valid += 1
         by_hours[hours] += row[2]
-        if worst is None or _above(row, worst):
+        if worst is None or worse_than(row, worst):
             worst = row
         if judged and computed.stats is None:
             over += _daily_mean_over(series, parameter, stat_period, row)
@@ -414,11 +464,11 @@ def _period_mean(days: Iterable[DayRow]) -> Fraction | None:
     return _mean_of(by_hours, count)
 
 
-def _highest(days: Iterable[DayRow]) -> DayRow | None:
-    """The first day with the highest daily mean."""
+def _highest(days: Iterable[DayRow], worse_than: Worse = _above) -> DayRow | None:
+    """The first day with the worst (by default the highest) daily mean."""
     top: DayRow | None = None
     for row in days:
-        if top is None or _above(row, top):
+        if top is None or worse_than(row, top):
             top = row
     return top
 
@@ -480,7 +530,10 @@ def compute_indicators(
         session, scope, station_code=station_code, area=area, station_codes=station_codes
     )
     end_exclusive = end + timedelta(days=1)
-    computed = _compute(session, target.stations, info, period, start, end_exclusive, zone)
+    worse_than = worse_day(versions[0], info)
+    computed = _compute(
+        session, target.stations, info, period, start, end_exclusive, zone, worse_than
+    )
     code_of = {s.id: s.code for s in target.stations}
     area_of = {s.id: s.area for s in target.stations}
 
@@ -554,7 +607,7 @@ def compute_indicators(
     )
 
     valid = len(computed.worst_by_mean)
-    worst_day = _highest(computed.worst_by_mean.values())
+    worst_day = _highest(computed.worst_by_mean.values(), worse_than)
     mean = _period_mean(computed.worst_by_mean.values())
     annual_standard = period == "1y"
     years = []
@@ -590,6 +643,7 @@ def compute_indicators(
             baseline_start,
             baseline_end + timedelta(days=1),
             zone,
+            worse_than,
         )
         base_over = 0
         if judged_period:
@@ -631,6 +685,7 @@ def compute_indicators(
                 info,
                 stat_period,
                 judged_period,
+                worse_than,
             )
             worst = figures.worst
             summaries.append(
@@ -675,7 +730,11 @@ def compute_indicators(
             day=worst_day[1] if worst_day is not None else None,
             station_code=code_of[worst_day[0]] if worst_day is not None else None,
             area=area_of[worst_day[0]] if worst_day is not None else None,
-            rule="The highest valid daily mean in the period. " + zone_rule,
+            rule=(
+                "The highest valid daily mean in the period (the lowest under a minimum, the "
+                "furthest from the middle of a range). "
+            )
+            + zone_rule,
         ),
         period_mean=PeriodMeanFigure(
             value=_shown(mean) if mean is not None else None,
@@ -724,6 +783,8 @@ def _version_public(version: Standard, parameter: ParameterInfo) -> StandardVers
         series=version.series,
         period=version.period,
         limit=float(version.limit),
+        bound=version.bound,
+        lower_limit=float(version.lower_limit) if version.lower_limit is not None else None,
         unit=version.unit,
         limit_in_parameter_unit=float(version.limit * unit_factor(version, parameter)),
         effective_from=version.effective_from,

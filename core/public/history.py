@@ -151,8 +151,14 @@ def daily_series(
                 valid=daily.valid if daily else False,
                 standard_id=standard.id if standard else None,
                 standard_limit=float(standard.limit) if standard else None,
+                standard_bound=standard.bound if standard else None,
+                standard_lower_limit=(
+                    float(standard.lower_limit)
+                    if standard is not None and standard.lower_limit is not None
+                    else None
+                ),
                 over_standard=(
-                    reported > standard.limit if reported is not None and standard else None
+                    standard.breached_by(reported) if reported is not None and standard else None
                 ),
             )
         )

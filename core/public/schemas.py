@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -32,7 +33,12 @@ class ParameterStatus(BaseModel):
     window_end_local: datetime | None
     standard_id: str | None
     standard_limit: float | None
+    """The maximum; for standard_bound=lower the minimum; a range's maximum."""
+    standard_bound: Literal["upper", "lower", "range"] | None = None
+    standard_lower_limit: float | None = None
+    """A range's minimum (pH 5)."""
     over_standard: bool | None
+    """Out of the standard: above its maximum, below its minimum, outside its range."""
     scale_id: str | None
     """The AQI scale the index and band come from, e.g. th-pcd-2023."""
     aqi: int | None
@@ -48,6 +54,9 @@ class StationStatus(BaseModel):
     longitude: float
     aqi: int | None
     band: BandPublic | None
+    aqi_applies: bool = True
+    """False when none of its measures has a Thai AQI scale (water quality): no index or band
+    is due, only the standards' judgement."""
     last_reading_time: datetime | None
     """The newest reading of any parameter; None before the first one."""
     last_reading_time_local: datetime | None
@@ -66,7 +75,12 @@ class AreaParameterStatus(BaseModel):
     station: str | None
     standard_id: str | None
     standard_limit: float | None
+    """The maximum; for standard_bound=lower the minimum; a range's maximum."""
+    standard_bound: Literal["upper", "lower", "range"] | None = None
+    standard_lower_limit: float | None = None
+    """A range's minimum (pH 5)."""
     over_standard: bool | None
+    """Out of the standard: above its maximum, below its minimum, outside its range."""
 
 
 class AreaStatus(BaseModel):
@@ -75,6 +89,9 @@ class AreaStatus(BaseModel):
     area: str
     aqi: int | None
     band: BandPublic | None
+    aqi_applies: bool = True
+    """False when none of its measures has a Thai AQI scale (water quality): no index or band
+    is due, only the standards' judgement."""
     worst_station: str | None
     station_codes: list[str]
     parameters: list[AreaParameterStatus]
@@ -131,7 +148,12 @@ class DailyMeanPublic(BaseModel):
     valid: bool
     standard_id: str | None
     standard_limit: float | None
+    """The maximum; for standard_bound=lower the minimum; a range's maximum."""
+    standard_bound: Literal["upper", "lower", "range"] | None = None
+    standard_lower_limit: float | None = None
+    """A range's minimum (pH 5)."""
     over_standard: bool | None
+    """Out of the standard: above its maximum, below its minimum, outside its range."""
 
 
 class DailySeriesPublic(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.access.scope import PUBLIC_SCOPE, StationScope
 from core.indicators.averages import (
-    STANDARD_PARAMETERS,
+    JUDGED_PARAMETERS,
     Verdict,
     load_24h_verdicts,
     period_day,
@@ -26,7 +27,14 @@ from core.public.schemas import (
     StationStatus,
     StatusPublic,
 )
-from core.standards.catalogue import AqiBand, thai_aqi_scale
+from core.standards.catalogue import (
+    THAI_AQI,
+    AqiBand,
+    aqi_scales,
+    standard_by_id,
+    thai_aqi_scale,
+    worse,
+)
 from core.standards.parameters import BY_ID, from_milli
 from core.stations.service import get_station
 
@@ -76,6 +84,7 @@ def area_statuses(stations: Sequence[StationStatus], *, zone: ZoneInfo) -> list[
                 aqi=worst.aqi if worst else None,
                 band=worst.band if worst else None,
                 worst_station=worst.code if worst else None,
+                aqi_applies=any(s.aqi_applies for s in members),
                 station_codes=[s.code for s in members],
                 parameters=_area_parameters(members),
                 last_reading_time=last,
@@ -85,26 +94,45 @@ def area_statuses(stations: Sequence[StationStatus], *, zone: ZoneInfo) -> list[
     return areas
 
 
+ParameterPair = tuple[StationStatus, ParameterStatus]
+
+
+def _worst(pairs: list[ParameterPair]) -> ParameterPair:
+    """The worst valid average under the parameter's standard (the highest under a maximum,
+    the lowest under a minimum, the furthest from a range's middle); while none is valid, the
+    one with the most hours so far."""
+    valid = [pair for pair in pairs if pair[1].average_24h is not None]
+    if not valid:
+        return max(pairs, key=lambda pair: pair[1].average_24h_hours)
+    standard = standard_by_id(valid[0][1].standard_id or "")
+    if standard is None or standard.bound == "upper":
+        return max(valid, key=lambda pair: pair[1].average_24h or 0.0)
+    found = valid[0]
+    for pair in valid[1:]:
+        if worse(
+            standard.bound,
+            Fraction(str(pair[1].average_24h)),
+            Fraction(str(found[1].average_24h)),
+            standard.limit,
+            standard.lower_limit,
+        ):
+            found = pair
+    return found
+
+
 def _area_parameters(stations: Sequence[StationStatus]) -> list[AreaParameterStatus]:
-    """Per parameter with a Thai 24-hour standard, the station with the highest valid
+    """Per parameter with a Thai 24-hour standard, the station with the worst valid
     average; while none is valid, the one with the most hours so far."""
-    measured: dict[str, list[tuple[StationStatus, ParameterStatus]]] = defaultdict(list)
+    measured: dict[str, list[ParameterPair]] = defaultdict(list)
     for station in stations:
         for parameter in station.parameters:
-            if parameter.parameter in STANDARD_PARAMETERS:
+            if parameter.parameter in JUDGED_PARAMETERS:
                 measured[parameter.parameter].append((station, parameter))
     result = []
-    for code in STANDARD_PARAMETERS:
+    for code in JUDGED_PARAMETERS:
         if code not in measured:
             continue
-        station, worst = max(
-            measured[code],
-            key=lambda pair: (
-                pair[1].average_24h is not None,
-                pair[1].average_24h or 0.0,
-                pair[1].average_24h_hours,
-            ),
-        )
+        station, worst = _worst(measured[code])
         result.append(
             AreaParameterStatus(
                 parameter=code,
@@ -114,6 +142,8 @@ def _area_parameters(stations: Sequence[StationStatus]) -> list[AreaParameterSta
                 station=station.code,
                 standard_id=worst.standard_id,
                 standard_limit=worst.standard_limit,
+                standard_bound=worst.standard_bound,
+                standard_lower_limit=worst.standard_lower_limit,
                 over_standard=worst.over_standard,
             )
         )
@@ -133,7 +163,9 @@ def station_statuses(
         .order_by(LatestReading.parameter_id)
     ):
         latest[row.station_id].append(row)
-    verdicts = load_24h_verdicts(session, at=now, zone=zone, station_ids=ids)
+    verdicts = load_24h_verdicts(
+        session, at=now, zone=zone, station_ids=ids, parameters=JUDGED_PARAMETERS
+    )
     return [_station_status(s, latest[s.id], verdicts, zone) for s in stations]
 
 
@@ -158,6 +190,7 @@ def _station_status(
         longitude=station.longitude,
         aqi=worst.aqi if worst else None,
         band=worst.band if worst else None,
+        aqi_applies=not parameters or any(_has_aqi(p.parameter) for p in parameters),
         last_reading_time=last,
         last_reading_time_local=last.astimezone(zone) if last else None,
         parameters=parameters,
@@ -189,11 +222,22 @@ def _parameter_status(
         window_end_local=average.end.astimezone(zone) if average else None,
         standard_id=verdict.standard.id if verdict and verdict.standard else None,
         standard_limit=float(verdict.standard.limit) if verdict and verdict.standard else None,
+        standard_bound=verdict.standard.bound if verdict and verdict.standard else None,
+        standard_lower_limit=(
+            float(verdict.standard.lower_limit)
+            if verdict and verdict.standard and verdict.standard.lower_limit is not None
+            else None
+        ),
         over_standard=verdict.over_standard if verdict else None,
         scale_id=scale.id if scale else None,
         aqi=verdict.aqi.index if verdict and verdict.aqi else None,
         band=_band(verdict.aqi.band) if verdict and verdict.aqi else None,
     )
+
+
+def _has_aqi(code: str) -> bool:
+    """Whether any Thai AQI scale covers the parameter (PM, gases), whenever in force."""
+    return any(scale.parameter == code and scale.family == THAI_AQI for scale in aqi_scales())
 
 
 def _band(band: AqiBand) -> BandPublic:

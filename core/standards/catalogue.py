@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from functools import cache
 from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 
 class InForce(BaseModel):
@@ -31,8 +32,16 @@ class InForce(BaseModel):
         return starts and ends
 
 
+Bound = Literal["upper", "lower", "range"]
+"""How a standard limits its figure: air limits are upper bounds (a mean must not exceed the
+limit); surface water sets minimums too (dissolved oxygen: at least 4 mg/L) and ranges (pH
+5-9)."""
+
+
 class Standard(InForce):
-    """An ambient limit: an average over `period` must not exceed `limit` (in `unit`)."""
+    """An ambient limit on an average over `period` (in `unit`): by default the average must
+    not exceed `limit`; a `lower` bound must not fall below it; a `range` keeps the average
+    within `lower_limit`..`limit`."""
 
     id: str
     series: str
@@ -46,13 +55,54 @@ class Standard(InForce):
     period: str
     """The averaging time as a code: 1h, 8h, 24h, 1mo, 1y, peak-season, stack."""
     limit: Decimal
+    """The maximum (upper bound and range) or the minimum (lower bound)."""
     unit: str
     source: str
+    bound: Bound = "upper"
+    lower_limit: Decimal | None = None
+    """A range's minimum; None otherwise."""
 
-    @field_validator("limit", mode="before")
+    @field_validator("limit", "lower_limit", mode="before")
     @classmethod
     def _exact_limit(cls, value: object) -> object:
         return Decimal(str(value)) if isinstance(value, float) else value
+
+    @model_validator(mode="after")
+    def _range_has_both_ends(self) -> Standard:
+        if (self.bound == "range") != (self.lower_limit is not None):
+            raise ValueError(f"{self.id}: a range, and only a range, has a lower_limit")
+        return self
+
+    def breached_by(self, value: Decimal) -> bool:
+        """Whether a figure in this standard's unit breaks it (see `outside`)."""
+        return outside(self.bound, value, self.limit, self.lower_limit)
+
+
+def outside(
+    bound: Bound, value: Decimal | Fraction, limit: Decimal, lower_limit: Decimal | None
+) -> bool:
+    """Whether `value` breaks a limit: above an upper bound, below a lower bound, or outside
+    a range (its ends are allowed). Limits in the value's unit."""
+    if bound == "lower":
+        return value < limit
+    if bound == "range":
+        assert lower_limit is not None
+        return value < lower_limit or value > limit
+    return value > limit
+
+
+def worse(
+    bound: Bound, value: Fraction, than: Fraction, limit: Decimal, lower_limit: Decimal | None
+) -> bool:
+    """Whether `value` is strictly worse than `than` under such a standard: higher for an
+    upper bound, lower for a minimum, further from the middle of a range."""
+    if bound == "lower":
+        return value < than
+    if bound == "range":
+        assert lower_limit is not None
+        middle = (Fraction(limit) + Fraction(lower_limit)) / 2
+        return abs(value - middle) > abs(than - middle)
+    return value > than
 
 
 class AqiBand(BaseModel):

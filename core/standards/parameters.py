@@ -123,6 +123,41 @@ PARAMETERS: tuple[ParameterInfo, ...] = (
         Decimal(0),
         Decimal(360),
     ),
+    # Surface water quality (the water case). Ids 12-20 are left to air and weather.
+    ParameterInfo(
+        21,
+        "do",
+        "Dissolved oxygen",
+        "mg/L",
+        Decimal(0),
+        Decimal(50),
+        Decimal(0),
+        Decimal(20),
+        "DO",
+    ),
+    ParameterInfo(
+        22,
+        "bod",
+        "Biochemical oxygen demand (BOD5)",
+        "mg/L",
+        Decimal(0),
+        Decimal(100000),
+        Decimal(0),
+        Decimal(20000),
+        "BOD",
+    ),
+    ParameterInfo(23, "ph", "pH", "pH", Decimal(0), Decimal(14), Decimal(2), Decimal(12), "pH"),
+    ParameterInfo(
+        24,
+        "nh3n",
+        "Ammonia nitrogen (NH3-N)",
+        "mg/L",
+        Decimal(0),
+        Decimal(10000),
+        Decimal(0),
+        Decimal(1000),
+        "NH3-N",
+    ),
 )
 
 BY_CODE: dict[str, ParameterInfo] = {p.code: p for p in PARAMETERS}

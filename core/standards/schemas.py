@@ -24,7 +24,12 @@ class StandardPublic(BaseModel):
     pollutant: str = Field(description="As published: PM2.5, PM10, O3, …")
     period: str = Field(description="Averaging time as a code: 1h, 8h, 24h, 1mo, 1y, …")
     averaging: str = Field(description="Averaging as published, with any statistical form.")
-    limit: float
+    limit: float = Field(description="The maximum; for bound=lower, the minimum.")
+    bound: Literal["upper", "lower", "range"] = Field(
+        description="upper: must not exceed `limit`; lower: must not fall below it; range: "
+        "must stay within lower_limit..limit (pH)."
+    )
+    lower_limit: float | None = Field(description="A range's minimum; null otherwise.")
     unit: str
     effective_from: date | None
     effective_to: date | None = Field(description="Last day in force; null while in force.")

@@ -61,6 +61,8 @@ def standard_public(standard: Standard) -> StandardPublic:
         period=standard.period,
         averaging=standard.averaging,
         limit=float(standard.limit),
+        bound=standard.bound,
+        lower_limit=float(standard.lower_limit) if standard.lower_limit is not None else None,
         unit=standard.unit,
         effective_from=standard.effective_from,
         effective_to=standard.effective_to,

@@ -408,6 +408,8 @@ def revise_target(
             raise InvalidInput("the deadline must come after the baseline")
         target.deadline = data.deadline
     if data.milestones is not None:
+        target.milestones.clear()
+        session.flush()  # the old rows go first: the new ones may keep their dates
         target.milestones = _milestones(data.milestones)
     if any(not target.baseline_end < m.due < target.deadline for m in target.milestones):
         raise InvalidInput("milestones fall after the baseline and before the deadline")
@@ -572,3 +574,11 @@ def targets_overview(
         target_detail(session, target_id=t.id, viewer=viewer, now=now, zone=zone)
         for t in list_targets(session, viewer=viewer)
     ]
+
+
+def list_certifications(session: Session) -> list[CertificationPublic]:
+    """Every certified period, newest first: what the backbone has checked so far."""
+    query = select(DataCertification).order_by(
+        DataCertification.period_end.desc(), DataCertification.id.desc()
+    )
+    return [certification_public(c) for c in session.scalars(query)]

@@ -157,6 +157,9 @@ TARGET = {
     "deadline": "2027-01-05",
 }
 CERTIFICATION = {"area": "Na Phra Lan", "period_start": "2026-01-01", "period_end": "2026-01-31"}
+TARGET_FORM = {key: str(value) for key, value in TARGET.items()}
+TARGET_FORM_REVISION = {"reason": "The forum asked for one day", "target_value": "1"}
+TARGET_FORM_CERTIFICATION = CERTIFICATION
 
 STAFF = frozenset({"official", *MANAGERS})
 ALERT_RULE = {
@@ -674,6 +677,12 @@ TABLE: tuple[Row, ...] = (
         OWN_A,
         form={"label": "Log", "url": "https://example.org/log"},
     ),
+    # The backbone's target forms in the manage area.
+    Row("GET", "/manage/targets", MANAGERS),
+    Row("POST", "/manage/targets", MANAGERS, form=TARGET_FORM),
+    Row("GET", "/manage/targets/{target_id}", MANAGERS),
+    Row("POST", "/manage/targets/{target_id}", MANAGERS, form=TARGET_FORM_REVISION),
+    Row("POST", "/manage/certifications", MANAGERS, form=TARGET_FORM_CERTIFICATION),
 )
 
 # Which concrete path each row calls (templates as in app.routes, filled from the world).
@@ -796,6 +805,8 @@ CONCRETE = {
     "GET /actions/{action_id}/evidence/{evidence_id}/photo": (
         "/actions/{action_id}/evidence/{action_photo_id}/photo"
     ),
+    "GET /manage/targets/{target_id}": "/manage/targets/{agreed_target}",
+    "POST /manage/targets/{target_id}": "/manage/targets/{agreed_target}",
 }
 
 

@@ -135,6 +135,19 @@ def test_demo_fills_the_status_page_and_opens_an_alert(demo: Demo) -> None:
     assert page.status_code == 200
     assert f"/bulletins/{village['id']}/chart.png" in page.text
 
+    # Then the common agenda: agreed targets counted on the days the backbone certified.
+    def agreed_targets() -> list[dict[str, object]]:
+        try:
+            listed: list[dict[str, object]] = httpx.get(f"{demo.url}/targets", timeout=10).json()
+        except httpx.HTTPError:
+            return []
+        return listed if len(listed) >= 2 else []
+
+    targets = wait_for(agreed_targets, timeout=120, what="the demo's agreed targets")
+    assert {t["status"] for t in targets} == {"agreed"}
+    detail = httpx.get(f"{demo.url}/targets/{targets[0]['id']}", timeout=10).json()
+    assert detail["progress"]["counted"] is not None
+
 
 def test_a_taken_port_gives_a_clear_message(tmp_path: Path) -> None:
     with socket.socket() as taken:

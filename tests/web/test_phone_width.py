@@ -14,6 +14,7 @@ STAFF_PAGES = (
     "/manage/quality",
     "/manage/subscriptions",
     "/manage/bulletins",
+    "/manage/targets",
     "/air-bulletins",
     "/rejected",
     "/factory-reports",

@@ -16,7 +16,7 @@ from api.web.pages.quality import QUALITY_NAMES, RULE_NAMES
 from api.web.rendering import Page, PageDep
 from api.web.routing import PageRoute
 from core.access.scope import StationScope
-from core.indicators.averages import STANDARD_PARAMETERS
+from core.indicators.averages import JUDGED_PARAMETERS
 from core.indicators.schemas import IndicatorsPublic
 from core.indicators.service import compute_indicators
 from core.public.history import DAILY_DAYS, daily_series, hourly_series
@@ -80,7 +80,7 @@ def station_page(code: str, page: PageDep) -> HTMLResponse:
     station = get_station(page.session, code=code, scope=scope)
     status = station_status(page.session, code=code, scope=scope, now=page.now, zone=zone)
     measured = {p.parameter for p in status.parameters}
-    parameters = [p for p in STANDARD_PARAMETERS if p in measured]
+    parameters = [p for p in JUDGED_PARAMETERS if p in measured]
     hourly = {
         p: hourly_series(
             page.session,

@@ -19,7 +19,7 @@ from api.web.routing import PageRoute
 from core.kit.db import RowId
 from core.kit.errors import Conflict
 from core.models import TargetStatus
-from core.targets.service import AGREERS, agree_target, targets_overview
+from core.targets.service import AGREERS, PROPOSERS, agree_target, targets_overview
 from core.workspace.targets import target_workspace
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -34,7 +34,9 @@ STATUS_NAMES = {
     "retired": N_("Retired"),
 }
 INDICATOR_NAMES = {
-    "exceedance_days": N_("Days over the Thai 24-hour standard"),
+    "exceedance_days": N_(
+        "Days out of the Thai 24-hour standard (over a maximum, under a minimum)"
+    ),
     "period_mean": N_("Mean of the daily means"),
     "valid_share": N_("Share of days with valid data"),
 }
@@ -50,7 +52,8 @@ def agenda_page(page: PageDep) -> HTMLResponse:
     targets = targets_overview(
         page.session, viewer=page.principal, now=page.now, zone=page.settings.zone
     )
-    return page.render("targets.html", {"targets": targets} | _names())
+    can_propose = page.principal.has_role(*PROPOSERS)
+    return page.render("targets.html", {"targets": targets, "can_propose": can_propose} | _names())
 
 
 @router.get("/targets/{target_id}/page", response_class=HTMLResponse, dependencies=PUBLIC)
@@ -87,6 +90,8 @@ def target_page(
             "complaint_kinds": {k.value: v for k, v in COMPLAINT_KINDS.items()},
             "complaint_statuses": {k.value: v for k, v in COMPLAINT_STATUSES.items()},
             "can_agree": can_agree,
+            "can_revise": page.principal.has_role(*PROPOSERS)
+            and target.status != TargetStatus.RETIRED,
             "done": done,
             "error": error,
             "actions": actions_with_headlines(page, target_id=target.id),

@@ -267,3 +267,29 @@ def test_bulletins_report_the_agreed_targets_of_their_area(session: Session) -> 
     )
     assert "เป็นไปตามแผน" in shown.progress_th
     assert target_progress(session, area="Elsewhere", end=date(2026, 2, 28), zone=ZONE) == []
+
+
+def test_a_revision_may_keep_a_milestone_date_and_change_its_value(session: Session) -> None:
+    """The form sends every milestone back: the old rows go before the new ones are added."""
+    station = make_station(session, area=AREA)
+    dusty(session, station.code, days(date(2026, 1, 1), 10))
+    actor = backbone(session)
+    due = date(2026, 3, 1)
+    target = create_target(
+        session,
+        data=proposal(milestones=[MilestoneIn(due=due, value=5)]),
+        actor=actor,
+        now=NOW,
+        zone=ZONE,
+    )
+    revise_target(
+        session,
+        target_id=target.id,
+        data=TargetRevise(
+            reason="The forum's new path", milestones=[MilestoneIn(due=due, value=4)]
+        ),
+        actor=actor,
+        now=NOW,
+    )
+    detail = target_detail(session, target_id=target.id, viewer=actor, now=NOW, zone=ZONE)
+    assert [(m.due, m.value) for m in detail.milestones] == [(due, 4.0)]
