@@ -29,6 +29,7 @@ from api.routers import (
     complaints,
     compliance,
     factory_reports,
+    forum,
     health,
     indicators,
     ingest,
@@ -126,6 +127,7 @@ def create_app(
         open311,
         targets,
         commitments,
+        forum,
     ):
         app.include_router(module.router)
     app.include_router(bulletins.feed_router)

@@ -16,6 +16,7 @@ from api.web.pages import (
     compliance,
     docs,
     factory_reports,
+    forum,
     home,
     inbox,
     landing,
@@ -57,5 +58,6 @@ def add_web(app: FastAPI) -> None:
         complain,
         targets,
         commitments,
+        forum,
     ):
         app.include_router(module.router)

@@ -9,8 +9,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import public, require_roles
 from api.web.i18n import N_
+from api.web.pages.forum import DECISION_STATUS_NAMES
 from api.web.rendering import PageDep
 from api.web.routing import PageRoute
+from core.forum.service import list_decisions, working_group_of_target
 from core.kit.db import RowId
 from core.kit.errors import Conflict
 from core.models import TargetStatus
@@ -65,9 +67,19 @@ def target_page(
         and target.status != TargetStatus.RETIRED
         and all(s.organisation_id != page.principal.organisation_id for s in target.signatories)
     )
+    forum = {
+        "working_group": working_group_of_target(page.session, target_id=target.id),
+        "decisions": list_decisions(
+            page.session,
+            viewer=page.principal,
+            today=page.now.astimezone(page.settings.zone).date(),
+            target_id=target.id,
+        ),
+        "decision_status_names": DECISION_STATUS_NAMES,
+    }
     return page.render(
         "target.html",
-        {"target": target, "can_agree": can_agree, "done": done, "error": error} | _names(),
+        {"target": target, "can_agree": can_agree, "done": done, "error": error} | _names() | forum,
     )
 
 
