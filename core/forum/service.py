@@ -343,7 +343,7 @@ def update_meeting(
     """Replaces the meeting's record; a meeting with decisions stays held."""
     actor.require_role(*KEEPERS)
     meeting = _get_meeting(session, meeting_id)
-    if meeting.decisions and data.status is not MeetingStatus.HELD:
+    if _decisions_of(session, meeting.id) and data.status is not MeetingStatus.HELD:
         raise InvalidInput("a meeting that took decisions was held")
     _check_meeting(session, data)
     before = _meeting_snapshot(meeting)
@@ -420,11 +420,19 @@ def meeting_detail(
         ],
         documents=[DocumentPublic(label=d.label, url=d.url) for d in meeting.documents],
         minutes=meeting.minutes,
-        decisions=_decisions_public(session, meeting.decisions, viewer=viewer, today=today),
+        decisions=_decisions_public(
+            session, _decisions_of(session, meeting.id), viewer=viewer, today=today
+        ),
     )
 
 
 # Decisions
+
+
+def _decisions_of(session: Session, meeting_id: int) -> Sequence[Decision]:
+    return session.scalars(
+        select(Decision).where(Decision.meeting_id == meeting_id).order_by(Decision.id)
+    ).all()
 
 
 def _decision_snapshot(decision: Decision) -> dict[str, Any]:

@@ -107,7 +107,6 @@ class Meeting(Base):
     documents: Mapped[list[MeetingDocument]] = relationship(
         cascade="all, delete-orphan", order_by="MeetingDocument.id"
     )
-    decisions: Mapped[list[Decision]] = relationship(order_by="Decision.id")
 
 
 class MeetingParticipant(Base):
