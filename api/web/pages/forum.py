@@ -46,6 +46,7 @@ TARGET_TAKEN = N_("A target belongs to one working group at most; this one is al
 NOT_HELD = N_("Decisions are recorded for a held meeting: mark the meeting held first.")
 AGENDA_MISMATCH = N_("Give each agenda item in Thai and in English, one per line.")
 BAD_DOCUMENT = N_("One document a line: a label, a vertical bar, then an address (https://…).")
+LIST_ERRORS = {"agenda": AGENDA_MISMATCH, "documents": BAD_DOCUMENT}
 BAD_TIME = N_("Enter a date and time.")
 NOT_VALID = N_("This value is not valid.")
 
@@ -242,9 +243,9 @@ def _meeting_values(
 
 def _agenda_errors(errors: dict[str, str], page: Page) -> dict[str, str]:
     """Nested errors of the agenda and documents shown at their text areas."""
-    for name in ("agenda", "documents"):
+    for name, message in LIST_ERRORS.items():
         if name in errors:
-            errors[name] = page.gettext(AGENDA_MISMATCH if name == "agenda" else BAD_DOCUMENT)
+            errors[name] = page.gettext(message)
     return errors
 
 
