@@ -689,6 +689,7 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/meetings/{meeting_id}/page", ALL),
     Row("GET", "/meetings/{meeting_id}/page", frozenset(), sees="Khun Contact", name="no contact"),
     Row("GET", "/manage/forum", MANAGERS),
+    Row("GET", "/manage/forum/working-groups", MANAGERS),
     Row("POST", "/manage/forum/working-groups", MANAGERS, form=FORUM_GROUP_FORM),
     Row("POST", "/manage/forum/meetings", MANAGERS, form=FORUM_MEETING_FORM),
     Row("GET", "/manage/forum/meetings/{meeting_id}", MANAGERS),

@@ -137,7 +137,6 @@ def _manage_page(
             "groups": list_working_groups(page.session, viewer=page.principal),
             "meetings": list_meetings(page.session),
             "organisations": list_organisations(page.session, viewer=page.principal),
-            "targets": list_targets(page.session, viewer=page.principal),
             "values": values or {},
             "errors": errors or {},
             "form": form,
@@ -151,6 +150,26 @@ def _manage_page(
 @router.get("/manage/forum", response_class=HTMLResponse, dependencies=KEEPER)
 def manage_forum(page: PageDep) -> HTMLResponse:
     return _manage_page(page)
+
+
+def _group_form_page(
+    page: Page, *, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None
+) -> HTMLResponse:
+    return page.render(
+        "manage/working_group_form.html",
+        {
+            "organisations": list_organisations(page.session, viewer=page.principal),
+            "targets": list_targets(page.session, viewer=page.principal),
+            "values": values or {},
+            "errors": errors or {},
+        },
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT if errors else 200,
+    )
+
+
+@router.get("/manage/forum/working-groups", response_class=HTMLResponse, dependencies=KEEPER)
+def working_group_form(page: PageDep) -> HTMLResponse:
+    return _group_form_page(page)
 
 
 @router.post("/manage/forum/working-groups", dependencies=KEEPER)
@@ -189,7 +208,7 @@ def add_working_group(
         refusals={Conflict: ("target_ids", TARGET_TAKEN)},
     )
     if outcome.result is None:
-        return _manage_page(page, values=shown, errors=outcome.errors, form="group")
+        return _group_form_page(page, values=shown, errors=outcome.errors)
     return _see_other(f"/working-groups/{outcome.result.id}/page")
 
 
