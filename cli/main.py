@@ -102,13 +102,17 @@ def _run(
     publisher = None
     try:
         if demo_interval is not None:
+            from datetime import UTC, datetime
+
             from cli.demo.bulletins import bulletins_once_stored
             from cli.demo.devices import issue_demo_device_passwords
+            from cli.demo.forum import ensure_demo_forum
             from cli.demo.people import ensure_demo
             from cli.demo.publisher import DemoPublisher
 
             with runtime.session_factory.begin() as session:
                 accounts = ensure_demo(session)
+                ensure_demo_forum(session, now=datetime.now(UTC), zone=settings.zone)
                 device_passwords = issue_demo_device_passwords(session)
             _print_demo_accounts(accounts, base=f"http://{settings.api.host}:{settings.api.port}")
             host, port = settings.mqtt.embedded_host, settings.mqtt.embedded_port
