@@ -176,3 +176,52 @@ def test_hostile_decisions_and_queries(api: Api) -> None:
         assert api.client.get(f"/decisions?{query}").status_code == 422
     assert api.client.get("/meetings/99999999999").status_code == 422
     assert api.client.get("/meetings/2147483647").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"title_th": "ก\x00", "title_en": "x", "starts_at": "2026-11-28T09:00", "place": "p"},
+        {"title_th": "ก", "title_en": "x", "starts_at": "99999-11-28T09:00", "place": "p"},
+        {"title_th": "ก", "title_en": "x", "starts_at": "2026-11-28T09:00", "place": "p" * 50_000},
+        {"title_th": "ก", "title_en": "x", "starts_at": "2026-11-28T09:00", "place": "p"}
+        | {"participant_ids": "99999999999", "working_group_id": "abc"},
+        {"title_th": "ก", "title_en": "x", "starts_at": "2026-11-28T09:00", "place": "p"}
+        | {"documents": "no bar here", "agenda_th": "one\ntwo", "agenda_en": "one"},
+    ],
+)
+def test_the_meeting_form_refuses_hostile_input_next_to_the_field(
+    api: Api, form: dict[str, str]
+) -> None:
+    admin = api.headers(make_user(api.session, role=Role.ADMIN))
+    api.session.commit()
+    response = api.client.post("/manage/forum/meetings", data=form, headers=admin)
+    assert response.status_code in {400, 422}, response.text[:500]
+    if response.status_code == 422:
+        assert 'aria-invalid="true"' in response.text or 'class="error"' in response.text
+    assert api.client.get("/meetings").json() == []
+
+
+def test_the_decision_form_refuses_a_planned_meeting_and_bad_dates(api: Api) -> None:
+    s = api.session
+    org = make_organisation(s)
+    admin = api.headers(make_user(s, role=Role.ADMIN, organisation=org))
+    s.commit()
+    planned = api.client.post("/meetings", json=MEETING, headers=admin).json()["id"]
+    held = api.client.post("/meetings", json=MEETING | {"status": "held"}, headers=admin)
+    form = {"text_th": "ก", "text_en": "x", "responsible_organisation_id": str(org.id)}
+    refused = api.client.post(
+        f"/manage/forum/meetings/{planned}/decisions",
+        data=form | {"due_on": "2026-12-01"},
+        headers=admin,
+    )
+    assert refused.status_code == 422
+    assert "บันทึกมติได้เมื่อระบุว่าการประชุมจัดแล้ว" in refused.text
+    for due in ("2026-02-30", "+10000-01-01", "1900-01-01"):
+        response = api.client.post(
+            f"/manage/forum/meetings/{held.json()['id']}/decisions",
+            data=form | {"due_on": due},
+            headers=admin,
+        )
+        assert response.status_code == 422, due
+    assert api.client.get("/decisions").json() == []
