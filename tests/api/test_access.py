@@ -691,6 +691,8 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/manage/forum", MANAGERS),
     Row("GET", "/manage/forum/working-groups", MANAGERS),
     Row("POST", "/manage/forum/working-groups", MANAGERS, form=FORUM_GROUP_FORM),
+    Row("GET", "/manage/forum/working-groups/{group_id}", MANAGERS),
+    Row("POST", "/manage/forum/working-groups/{group_id}", MANAGERS, form=FORUM_GROUP_FORM),
     Row("POST", "/manage/forum/meetings", MANAGERS, form=FORUM_MEETING_FORM),
     Row("GET", "/manage/forum/meetings/{meeting_id}", MANAGERS),
     Row("POST", "/manage/forum/meetings/{meeting_id}", MANAGERS, form=FORUM_MEETING_FORM),

@@ -225,3 +225,38 @@ def test_the_decision_form_refuses_a_planned_meeting_and_bad_dates(api: Api) -> 
         )
         assert response.status_code == 422, due
     assert api.client.get("/decisions").json() == []
+
+
+def test_editing_a_group_on_its_form_keeps_each_members_joining_day(api: Api) -> None:
+    s = api.session
+    quarry = make_organisation(s)
+    school = make_organisation(s)
+    kiln = make_organisation(s)
+    admin = api.headers(make_user(s, role=Role.ADMIN, organisation=quarry))
+    s.commit()
+    body = {
+        "title_th": "ถนนขนส่ง",
+        "title_en": "Haul roads",
+        "members": [
+            {"organisation_id": quarry.id, "joined_on": "2026-01-05"},
+            {"organisation_id": kiln.id, "joined_on": "2026-02-01"},
+        ],
+    }
+    group_id = api.client.post("/working-groups", json=body, headers=admin).json()["id"]
+    form = api.client.get(f"/manage/forum/working-groups/{group_id}", headers=admin)
+    assert 'value="Haul roads"' in form.text
+    edited = api.client.post(
+        f"/manage/forum/working-groups/{group_id}",
+        data={
+            "title_th": "ถนนขนส่ง",
+            "title_en": "Haul roads",
+            "member_ids": [quarry.id, school.id],
+        },
+        headers=admin,
+    )
+    assert edited.status_code == 200, edited.text[:300]
+    members = api.client.get(f"/working-groups/{group_id}").json()["members"]
+    joined = {m["id"]: m["joined_on"] for m in members}
+    assert set(joined) == {quarry.id, school.id}
+    assert joined[quarry.id] == "2026-01-05"
+    assert joined[school.id] != "2026-01-05"

@@ -4,7 +4,7 @@ groups and meetings and to record decisions (under /manage/forum)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, status
@@ -26,6 +26,7 @@ from core.forum.service import (
     meeting_detail,
     record_decision,
     update_meeting,
+    update_working_group,
     working_group_detail,
 )
 from core.kit.db import RowId
@@ -58,7 +59,7 @@ def _names() -> dict[str, Any]:
     }
 
 
-def _today(page: Page) -> Any:
+def _today(page: Page) -> date:
     return page.now.astimezone(page.settings.zone).date()
 
 
@@ -73,7 +74,7 @@ def _see_other(url: str) -> Response:
 def forum_page(page: PageDep) -> HTMLResponse:
     meetings = list_meetings(page.session)
     upcoming = sorted(
-        (m for m in meetings if m.status is MeetingStatus.PLANNED and m.starts_at >= page.now),
+        (m for m in meetings if m.status is MeetingStatus.PLANNED),
         key=lambda m: m.starts_at,
     )
     held = [m for m in meetings if m.status is MeetingStatus.HELD][:10]
@@ -153,11 +154,17 @@ def manage_forum(page: PageDep) -> HTMLResponse:
 
 
 def _group_form_page(
-    page: Page, *, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None
+    page: Page,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    group_id: int | None = None,
 ) -> HTMLResponse:
     return page.render(
         "manage/working_group_form.html",
         {
+            "group_id": group_id,
+            "done": page.request.query_params.get("done"),
             "organisations": list_organisations(page.session, viewer=page.principal),
             "targets": list_targets(page.session, viewer=page.principal),
             "values": values or {},
@@ -172,6 +179,16 @@ def working_group_form(page: PageDep) -> HTMLResponse:
     return _group_form_page(page)
 
 
+def _group_form_values(page: Page, form: dict[str, Any], joined: dict[str, date]) -> dict[str, Any]:
+    """WorkingGroupIn's fields: members keep the day they joined; new ones join today."""
+    values = {k: v for k, v in form.items() if k != "member_ids"}
+    values["area"] = form["area"].strip() or None
+    values["members"] = [
+        {"organisation_id": i, "joined_on": joined.get(i, _today(page))} for i in form["member_ids"]
+    ]
+    return values
+
+
 @router.post("/manage/forum/working-groups", dependencies=KEEPER)
 def add_working_group(
     page: PageDep,
@@ -183,7 +200,6 @@ def add_working_group(
     member_ids: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies defaults
     target_ids: Annotated[list[str], Form()] = [],  # noqa: B006
 ) -> Response:
-    """Members join on the day the group is created; the API sets other days."""
     shown = {
         "title_th": title_th,
         "title_en": title_en,
@@ -193,15 +209,10 @@ def add_working_group(
         "member_ids": member_ids,
         "target_ids": target_ids,
     }
-    values = shown | {
-        "area": area.strip() or None,
-        "members": [{"organisation_id": i, "joined_on": _today(page)} for i in member_ids],
-    }
-    del values["member_ids"]
     outcome = submit(
         page,
         WorkingGroupIn,
-        values,
+        _group_form_values(page, shown, {}),
         lambda data: create_working_group(
             page.session, actor=page.principal, data=data, now=page.now
         ),
@@ -210,6 +221,61 @@ def add_working_group(
     if outcome.result is None:
         return _group_form_page(page, values=shown, errors=outcome.errors)
     return _see_other(f"/working-groups/{outcome.result.id}/page")
+
+
+@router.get(
+    "/manage/forum/working-groups/{group_id}", response_class=HTMLResponse, dependencies=KEEPER
+)
+def working_group_edit_form(page: PageDep, group_id: RowId) -> HTMLResponse:
+    group = working_group_detail(page.session, group_id=group_id, viewer=page.principal)
+    current = {
+        "title_th": group.title_th,
+        "title_en": group.title_en,
+        "description_th": group.description_th,
+        "description_en": group.description_en,
+        "area": group.area or "",
+        "member_ids": [str(m.id) for m in group.members],
+        "target_ids": [str(t.id) for t in group.targets],
+    }
+    return _group_form_page(page, values=current, group_id=group_id)
+
+
+@router.post("/manage/forum/working-groups/{group_id}", dependencies=KEEPER)
+def edit_working_group(
+    page: PageDep,
+    group_id: RowId,
+    title_th: Annotated[str, Form()] = "",
+    title_en: Annotated[str, Form()] = "",
+    description_th: Annotated[str, Form()] = "",
+    description_en: Annotated[str, Form()] = "",
+    area: Annotated[str, Form()] = "",
+    member_ids: Annotated[list[str], Form()] = [],  # noqa: B006
+    target_ids: Annotated[list[str], Form()] = [],  # noqa: B006
+) -> Response:
+    """The whole group as the form shows it: unticked members and targets leave it."""
+    shown = {
+        "title_th": title_th,
+        "title_en": title_en,
+        "description_th": description_th,
+        "description_en": description_en,
+        "area": area,
+        "member_ids": member_ids,
+        "target_ids": target_ids,
+    }
+    group = working_group_detail(page.session, group_id=group_id, viewer=page.principal)
+    joined = {str(m.id): m.joined_on for m in group.members}
+    outcome = submit(
+        page,
+        WorkingGroupIn,
+        _group_form_values(page, shown, joined),
+        lambda data: update_working_group(
+            page.session, actor=page.principal, group_id=group_id, data=data, now=page.now
+        ),
+        refusals={Conflict: ("target_ids", TARGET_TAKEN)},
+    )
+    if outcome.result is None:
+        return _group_form_page(page, values=shown, errors=outcome.errors, group_id=group_id)
+    return _see_other(f"/manage/forum/working-groups/{group_id}?done=1")
 
 
 def _meeting_values(
