@@ -9,9 +9,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from api.auth import PrincipalDep, public, require_roles
+from api.auth import PrincipalDep, public, require_roles, signed_in
 from api.deps import SessionDep, SettingsDep
 from core.forum.schemas import (
+    AgendaItemIn,
     DecisionIn,
     DecisionPublic,
     MeetingDetail,
@@ -30,6 +31,7 @@ from core.forum.service import (
     list_meetings,
     list_working_groups,
     meeting_detail,
+    propose_agenda_item,
     record_decision,
     supersede_decision,
     update_meeting,
@@ -150,6 +152,26 @@ def put_meeting(
     update_meeting(
         session, actor=principal, meeting_id=meeting_id, data=body, now=datetime.now(UTC)
     )
+    return meeting_detail(session, meeting_id=meeting_id, viewer=principal, today=_today(settings))
+
+
+@router.post(
+    "/meetings/{meeting_id}/agenda",
+    response_model=MeetingDetail,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(signed_in)],
+)
+def post_agenda_item(
+    meeting_id: RowId,
+    body: AgendaItemIn,
+    session: SessionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+) -> MeetingDetail:
+    """Add an item to a planned meeting's agenda: the backbone, or the people of an
+    organisation invited to it (or member of its working group); shown with that
+    organisation's name."""
+    propose_agenda_item(session, actor=principal, meeting_id=meeting_id, data=body)
     return meeting_detail(session, meeting_id=meeting_id, viewer=principal, today=_today(settings))
 
 

@@ -168,6 +168,8 @@ class AgendaItemPublic(BaseModel):
     position: int
     text_th: str
     text_en: str
+    proposed_by: OrganisationRef | None
+    """The member organisation that asked for the item; None when the backbone set it."""
 
 
 class DocumentPublic(BaseModel):

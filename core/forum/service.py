@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core.access.principal import SEE_ALL_PRIVATE, Principal
 from core.audit.service import record_change
 from core.forum.schemas import (
+    AgendaItemIn,
     AgendaItemPublic,
     DecisionIn,
     DecisionPublic,
@@ -35,7 +36,7 @@ from core.forum.schemas import (
     WorkingGroupPublic,
     WorkingGroupRef,
 )
-from core.kit.errors import Conflict, InvalidInput, NotFound
+from core.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from core.models import (
     AgendaItem,
     Decision,
@@ -302,8 +303,14 @@ def _fill_meeting(meeting: Meeting, data: MeetingIn) -> None:
     meeting.participants = [
         present.get(i) or MeetingParticipant(organisation_id=i) for i in data.participant_ids
     ]
+    proposed = {(a.text_th, a.text_en): a.proposed_by_organisation_id for a in meeting.agenda}
     meeting.agenda = [
-        AgendaItem(position=n, text_th=a.text_th, text_en=a.text_en)
+        AgendaItem(
+            position=n,
+            text_th=a.text_th,
+            text_en=a.text_en,
+            proposed_by_organisation_id=proposed.get((a.text_th, a.text_en)),
+        )
         for n, a in enumerate(data.agenda, start=1)
     ]
     meeting.documents = [MeetingDocument(label=d.label, url=d.url) for d in data.documents]
@@ -409,13 +416,26 @@ def meeting_detail(
     session: Session, *, meeting_id: int, viewer: Principal, today: date
 ) -> MeetingDetail:
     meeting = _get_meeting(session, meeting_id)
-    organisations = _organisations(session, (p.organisation_id for p in meeting.participants))
+    organisations = _organisations(
+        session,
+        [p.organisation_id for p in meeting.participants]
+        + [a.proposed_by_organisation_id for a in meeting.agenda if a.proposed_by_organisation_id],
+    )
     summary = _summary(meeting, _groups(session, [meeting.working_group_id]))
     return MeetingDetail(
         **summary.model_dump(),
         participants=[_org_ref(organisations[p.organisation_id]) for p in meeting.participants],
         agenda=[
-            AgendaItemPublic(position=a.position, text_th=a.text_th, text_en=a.text_en)
+            AgendaItemPublic(
+                position=a.position,
+                text_th=a.text_th,
+                text_en=a.text_en,
+                proposed_by=(
+                    _org_ref(organisations[a.proposed_by_organisation_id])
+                    if a.proposed_by_organisation_id
+                    else None
+                ),
+            )
             for a in meeting.agenda
         ],
         documents=[DocumentPublic(label=d.label, url=d.url) for d in meeting.documents],
@@ -424,6 +444,55 @@ def meeting_detail(
             session, _decisions_of(session, meeting.id), viewer=viewer, today=today
         ),
     )
+
+
+def may_propose_agenda(session: Session, actor: Principal, meeting: Meeting) -> bool:
+    """The backbone, and the people of an organisation invited to the meeting or member of
+    its working group, while the meeting is planned."""
+    if meeting.status is not MeetingStatus.PLANNED or actor.is_anonymous:
+        return False
+    if actor.has_role(*KEEPERS):
+        return True
+    if actor.organisation_id is None or actor.user_id is None:
+        return False
+    invited = {p.organisation_id for p in meeting.participants}
+    if meeting.working_group_id is not None:
+        group = _get_group(session, meeting.working_group_id)
+        invited |= {m.organisation_id for m in group.members}
+    return actor.organisation_id in invited
+
+
+def propose_agenda_item(
+    session: Session, *, actor: Principal, meeting_id: int, data: AgendaItemIn
+) -> AgendaItem:
+    """An item added at the end of a planned meeting's agenda, with the proposing
+    organisation shown beside it."""
+    if actor.is_anonymous:
+        raise Unauthenticated("sign in first")
+    meeting = _get_meeting(session, meeting_id)
+    if meeting.status is not MeetingStatus.PLANNED:
+        raise InvalidInput("items are added to the agenda of a planned meeting")
+    if not may_propose_agenda(session, actor, meeting):
+        raise Forbidden("only organisations invited to the meeting add to its agenda")
+    before = _meeting_snapshot(meeting)
+    item = AgendaItem(
+        position=len(meeting.agenda) + 1,
+        text_th=data.text_th,
+        text_en=data.text_en,
+        proposed_by_organisation_id=None if actor.has_role(*KEEPERS) else actor.organisation_id,
+    )
+    meeting.agenda.append(item)
+    session.flush()
+    record_change(
+        session,
+        actor=actor,
+        action="meeting.agenda_item",
+        entity="meeting",
+        entity_id=str(meeting.id),
+        before=before,
+        after=_meeting_snapshot(meeting),
+    )
+    return item
 
 
 # Decisions

@@ -130,6 +130,10 @@ class AgendaItem(Base):
     position: Mapped[int] = mapped_column(Integer)
     text_th: Mapped[str] = mapped_column(String(1000))
     text_en: Mapped[str] = mapped_column(String(1000))
+    proposed_by_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id"), nullable=True
+    )
+    """The member organisation that asked for the item; None when the backbone set it."""
 
 
 class MeetingDocument(Base):

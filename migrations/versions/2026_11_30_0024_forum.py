@@ -136,11 +136,17 @@ def upgrade() -> None:
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("text_th", sa.String(length=1000), nullable=False),
         sa.Column("text_en", sa.String(length=1000), nullable=False),
+        sa.Column("proposed_by_organisation_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["meeting_id"],
             ["meeting.id"],
             name=op.f("fk_agenda_item_meeting_id_meeting"),
             ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["proposed_by_organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_agenda_item_proposed_by_organisation_id_organisation"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agenda_item")),
     )

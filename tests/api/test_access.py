@@ -277,6 +277,9 @@ FORUM_MEETING_FORM = {
     "place": "Na Phra Lan school",
     "status": "held",
 }
+FORUM_AGENDA_ITEM = {"text_th": "เสียงระเบิดหิน", "text_en": "Blasting noise"}
+FORUM_PROPOSERS = frozenset({"volunteer", *MANAGERS})
+"""The volunteer's community was invited to the planned meeting; the backbone keeps it."""
 FORUM_GROUP_FORM = {"title_th": "เตาเผา", "title_en": "Kilns"}
 FORUM_DECISION_FORM = FORUM_DECISION | {"due_on": "2026-12-15"}
 
@@ -307,6 +310,14 @@ def forum_for_access(
         data=MeetingIn.model_validate(FORUM_MEETING | {"participant_ids": [member_id]}),
         now=now,
     )
+    planned = create_meeting(
+        session,
+        actor=robot,
+        data=MeetingIn.model_validate(
+            FORUM_MEETING | {"status": "planned", "participant_ids": [member_id]}
+        ),
+        now=now,
+    )
     decision = record_decision(
         session,
         actor=robot,
@@ -320,6 +331,7 @@ def forum_for_access(
         "group_id": str(group.id),
         "meeting_id": str(meeting.id),
         "decision_id": str(decision.id),
+        "planned_meeting_id": str(planned.id),
         "forum_decision_text": "รดน้ำถนนขนส่งทุกชั่วโมง",
         "forum_target_group": f'href="/working-groups/{group.id}/page"',
     }
@@ -678,6 +690,7 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/meetings/{meeting_id}", ALL),
     Row("GET", "/meetings/{meeting_id}", frozenset(), sees="Khun Contact", name="no contact"),
     Row("PUT", "/meetings/{meeting_id}", MANAGERS, body=FORUM_MEETING),
+    Row("POST", "/meetings/{meeting_id}/agenda", FORUM_PROPOSERS, body=FORUM_AGENDA_ITEM),
     Row("GET", "/meetings/{meeting_id}/decisions", ALL),
     Row("POST", "/meetings/{meeting_id}/decisions", MANAGERS, body=FORUM_DECISION),
     Row("GET", "/decisions", ALL),
@@ -688,6 +701,7 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/working-groups/{group_id}/page", ALL),
     Row("GET", "/meetings/{meeting_id}/page", ALL),
     Row("GET", "/meetings/{meeting_id}/page", frozenset(), sees="Khun Contact", name="no contact"),
+    Row("POST", "/meetings/{meeting_id}/page/agenda", FORUM_PROPOSERS, form=FORUM_AGENDA_ITEM),
     Row("GET", "/manage/forum", MANAGERS),
     Row("GET", "/manage/forum/working-groups", MANAGERS),
     Row("POST", "/manage/forum/working-groups", MANAGERS, form=FORUM_GROUP_FORM),
@@ -821,6 +835,8 @@ CONCRETE = {
     "GET /targets/{target_id}/page agreed": "/targets/{agreed_target}/page",
     "GET /targets/{target_id}/page proposed": "/targets/{proposed_target}/page",
     "GET /targets/{target_id}/page shows its working group": "/targets/{agreed_target}/page",
+    "POST /meetings/{meeting_id}/agenda": "/meetings/{planned_meeting_id}/agenda",
+    "POST /meetings/{meeting_id}/page/agenda": "/meetings/{planned_meeting_id}/page/agenda",
     "POST /targets/{target_id}/page/agree": "/targets/{proposed_target}/page/agree",
 }
 

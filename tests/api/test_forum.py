@@ -260,3 +260,39 @@ def test_editing_a_group_on_its_form_keeps_each_members_joining_day(api: Api) ->
     assert set(joined) == {quarry.id, school.id}
     assert joined[quarry.id] == "2026-01-05"
     assert joined[school.id] != "2026-01-05"
+
+
+def test_an_invited_organisation_adds_to_a_planned_meetings_agenda(api: Api) -> None:
+    s = api.session
+    village = make_organisation(s, name_en="Ban Nong Pling community")
+    elsewhere = make_organisation(s)
+    volunteer = api.headers(make_user(s, role=Role.VOLUNTEER, organisation=village))
+    stranger = api.headers(make_user(s, role=Role.OPERATOR, organisation=elsewhere))
+    admin = api.headers(make_user(s, role=Role.ADMIN, organisation=elsewhere))
+    s.commit()
+    planned = MEETING | {"participant_ids": [village.id]}
+    meeting_id = api.client.post("/meetings", json=planned, headers=admin).json()["id"]
+    item = {"text_th": "เสียงระเบิดหินตอนเย็น", "text_en": "Blasting noise in the evening"}
+
+    assert api.client.post(f"/meetings/{meeting_id}/agenda", json=item).status_code == 401
+    refused = api.client.post(f"/meetings/{meeting_id}/agenda", json=item, headers=stranger)
+    assert refused.status_code == 403
+    added = api.client.post(f"/meetings/{meeting_id}/agenda", json=item, headers=volunteer)
+    assert added.status_code == 201, added.text
+    assert [
+        (a["position"], a["text_en"], (a["proposed_by"] or {}).get("name_en"))
+        for a in added.json()["agenda"]
+    ] == [
+        (1, "Haul roads", None),
+        (2, "Blasting noise in the evening", "Ban Nong Pling community"),
+    ]
+    page = api.client.get(f"/meetings/{meeting_id}/page?lang=en")
+    assert "proposed by Ban Nong Pling community" in page.text
+
+    # The backbone's later edit of the meeting keeps who proposed the item.
+    kept = planned | {"agenda": [MEETING["agenda"][0], item], "status": "held"}
+    api.client.put(f"/meetings/{meeting_id}", json=kept, headers=admin)
+    agenda = api.client.get(f"/meetings/{meeting_id}").json()["agenda"]
+    assert agenda[1]["proposed_by"]["name_en"] == "Ban Nong Pling community"
+    late = api.client.post(f"/meetings/{meeting_id}/agenda", json=item, headers=volunteer)
+    assert late.status_code in {403, 422}

@@ -10,12 +10,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.auth import public, require_roles
+from api.auth import public, require_roles, signed_in
 from api.web.forms import submit
 from api.web.i18n import N_
 from api.web.rendering import Page, PageDep
 from api.web.routing import PageRoute
-from core.forum.schemas import DecisionIn, MeetingIn, WorkingGroupIn
+from core.forum.schemas import AgendaItemIn, DecisionIn, MeetingIn, WorkingGroupIn
 from core.forum.service import (
     KEEPERS,
     create_meeting,
@@ -23,7 +23,9 @@ from core.forum.service import (
     list_decisions,
     list_meetings,
     list_working_groups,
+    may_propose_agenda,
     meeting_detail,
+    propose_agenda_item,
     record_decision,
     update_meeting,
     update_working_group,
@@ -44,6 +46,7 @@ RECENT_DECISIONS = 20
 MEETING_STATUS_NAMES = {"planned": N_("Planned"), "held": N_("Held")}
 DECISION_STATUS_NAMES = {"taken": N_("Taken"), "superseded": N_("Superseded")}
 TARGET_TAKEN = N_("A target belongs to one working group at most; this one is already grouped.")
+MEETING_NOT_PLANNED = N_("Items are added to the agenda of a planned meeting only.")
 NOT_HELD = N_("Decisions are recorded for a held meeting: mark the meeting held first.")
 AGENDA_MISMATCH = N_("Give each agenda item in Thai and in English, one per line.")
 BAD_DOCUMENT = N_("One document a line: a label, a vertical bar, then an address (https://…).")
@@ -107,15 +110,59 @@ def working_group_page(page: PageDep, group_id: RowId) -> HTMLResponse:
     return page.render("working_group.html", {"group": group, "decisions": decisions} | _names())
 
 
-@router.get("/meetings/{meeting_id}/page", response_class=HTMLResponse, dependencies=PUBLIC)
-def meeting_page(page: PageDep, meeting_id: RowId) -> HTMLResponse:
+def _meeting_page(
+    page: Page,
+    meeting_id: int,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> HTMLResponse:
     meeting = meeting_detail(
         page.session, meeting_id=meeting_id, viewer=page.principal, today=_today(page)
     )
+    row = page.session.get(Meeting, meeting_id)
+    assert row is not None
     return page.render(
         "meeting.html",
-        {"meeting": meeting, "can_keep": page.principal.has_role(*KEEPERS)} | _names(),
+        {
+            "meeting": meeting,
+            "can_keep": page.principal.has_role(*KEEPERS),
+            "may_propose": may_propose_agenda(page.session, page.principal, row),
+            "values": values or {},
+            "errors": errors or {},
+            "done": page.request.query_params.get("done"),
+        }
+        | _names(),
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT if errors else 200,
     )
+
+
+@router.get("/meetings/{meeting_id}/page", response_class=HTMLResponse, dependencies=PUBLIC)
+def meeting_page(page: PageDep, meeting_id: RowId) -> HTMLResponse:
+    return _meeting_page(page, meeting_id)
+
+
+@router.post("/meetings/{meeting_id}/page/agenda", dependencies=[Depends(signed_in)])
+def propose_agenda_form(
+    page: PageDep,
+    meeting_id: RowId,
+    text_th: Annotated[str, Form()] = "",
+    text_en: Annotated[str, Form()] = "",
+) -> Response:
+    """An invited organisation's person adds an item to a planned meeting's agenda."""
+    values = {"text_th": text_th.strip(), "text_en": text_en.strip()}
+    outcome = submit(
+        page,
+        AgendaItemIn,
+        values,
+        lambda data: propose_agenda_item(
+            page.session, actor=page.principal, meeting_id=meeting_id, data=data
+        ),
+        refusals={InvalidInput: ("text_th", MEETING_NOT_PLANNED)},
+    )
+    if outcome.result is None:
+        return _meeting_page(page, meeting_id, values=values, errors=outcome.errors)
+    return _see_other(f"/meetings/{meeting_id}/page?done=agenda#agenda")
 
 
 # The backbone's forms
