@@ -30,6 +30,7 @@ from api.routers import (
     complaints,
     compliance,
     factory_reports,
+    forum,
     health,
     indicators,
     ingest,
@@ -128,6 +129,7 @@ def create_app(
         targets,
         commitments,
         actions,
+        forum,
     ):
         app.include_router(module.router)
     app.include_router(bulletins.feed_router)

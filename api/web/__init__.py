@@ -17,6 +17,7 @@ from api.web.pages import (
     compliance,
     docs,
     factory_reports,
+    forum,
     home,
     inbox,
     landing,
@@ -61,5 +62,6 @@ def add_web(app: FastAPI) -> None:
         target_forms,
         commitments,
         actions,
+        forum,
     ):
         app.include_router(module.router)

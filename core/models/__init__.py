@@ -49,6 +49,19 @@ from core.models.factory_report import (
     FactoryReportSchedule,
     ReportFrequency,
 )
+from core.models.forum import (
+    AgendaItem,
+    Decision,
+    DecisionStatus,
+    DecisionTarget,
+    Meeting,
+    MeetingDocument,
+    MeetingParticipant,
+    MeetingStatus,
+    WorkingGroup,
+    WorkingGroupMember,
+    WorkingGroupTarget,
+)
 from core.models.mqtt_credential import MqttCredential
 from core.models.observation import Observation, ObservationKind
 from core.models.operations import JobRun, SchedulerJobStore, ServiceHeartbeat
@@ -88,6 +101,17 @@ __all__ = [
     "ActionNote",
     "ActionStatus",
     "ActionTarget",
+    "AgendaItem",
+    "Decision",
+    "DecisionStatus",
+    "DecisionTarget",
+    "Meeting",
+    "MeetingDocument",
+    "MeetingParticipant",
+    "MeetingStatus",
+    "WorkingGroup",
+    "WorkingGroupMember",
+    "WorkingGroupTarget",
     "CLOSED_STATUSES",
     "Complaint",
     "ComplaintKind",

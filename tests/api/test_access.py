@@ -34,6 +34,8 @@ from core.complaints.schemas import ComplaintCreate, ComplaintUpdateCreate
 from core.complaints.service import add_update, submit_complaint
 from core.devices.credentials import issue_credential
 from core.factory_reports.service import Upload, upload_report
+from core.forum.schemas import DecisionIn, MeetingIn, WorkingGroupIn
+from core.forum.service import create_meeting, create_working_group, record_decision
 from core.models import (
     Alert,
     AlertKind,
@@ -295,6 +297,87 @@ def commitments_for_access(
         "event_id": str(event_id),
         "commitment_title": data.title_en,
         "commitment_title_th": data.title_th,
+    }
+
+
+FORUM_GROUP = {"title_th": "เตาเผา", "title_en": "Kilns", "area": "Na Phra Lan"}
+FORUM_MEETING = {
+    "title_th": "ประชุมเวทีร่วม",
+    "title_en": "Joint forum meeting",
+    "starts_at": "2026-11-28T09:00:00+07:00",
+    "place": "Na Phra Lan school",
+    "status": "held",
+}
+FORUM_DECISION = {
+    "text_th": "รดน้ำถนนขนส่งทุกชั่วโมง",
+    "text_en": "Water the haul road every hour",
+    "responsible_organisation_id": "{org_a}",
+    "due_on": "2026-12-15",
+}
+FORUM_MEETING_FORM = {
+    "title_th": "ประชุมเวทีร่วม",
+    "title_en": "Joint forum meeting",
+    "starts_at": "2026-11-28T09:00",
+    "place": "Na Phra Lan school",
+    "status": "held",
+}
+FORUM_AGENDA_ITEM = {"text_th": "เสียงระเบิดหิน", "text_en": "Blasting noise"}
+FORUM_PROPOSERS = frozenset({"volunteer", *MANAGERS})
+"""The volunteer's community was invited to the planned meeting; the backbone keeps it."""
+FORUM_GROUP_FORM = {"title_th": "เตาเผา", "title_en": "Kilns"}
+FORUM_DECISION_FORM = FORUM_DECISION | {"due_on": "2026-12-15"}
+
+
+def forum_for_access(
+    session: Session, *, member_id: int, responsible_id: int, target_id: str
+) -> dict[str, str]:
+    """A working group with the agreed target, a held meeting of the joint forum that the
+    member (whose contact is Khun Contact) attended, and one decision of it."""
+    robot = system_principal("test")
+    now = datetime.now(UTC)
+    group = create_working_group(
+        session,
+        actor=robot,
+        data=WorkingGroupIn.model_validate(
+            FORUM_GROUP
+            | {
+                "title_en": "Haul roads",
+                "members": [{"organisation_id": member_id, "joined_on": "2026-11-01"}],
+                "target_ids": [int(target_id)],
+            }
+        ),
+        now=now,
+    )
+    meeting = create_meeting(
+        session,
+        actor=robot,
+        data=MeetingIn.model_validate(FORUM_MEETING | {"participant_ids": [member_id]}),
+        now=now,
+    )
+    planned = create_meeting(
+        session,
+        actor=robot,
+        data=MeetingIn.model_validate(
+            FORUM_MEETING | {"status": "planned", "participant_ids": [member_id]}
+        ),
+        now=now,
+    )
+    decision = record_decision(
+        session,
+        actor=robot,
+        meeting_id=meeting.id,
+        data=DecisionIn.model_validate(
+            FORUM_DECISION | {"responsible_organisation_id": responsible_id}
+        ),
+        now=now,
+    )
+    return {
+        "group_id": str(group.id),
+        "meeting_id": str(meeting.id),
+        "decision_id": str(decision.id),
+        "planned_meeting_id": str(planned.id),
+        "forum_decision_text": "รดน้ำถนนขนส่งทุกชั่วโมง",
+        "forum_target_group": f'href="/working-groups/{group.id}/page"',
     }
 
 
@@ -683,6 +766,50 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/manage/targets/{target_id}", MANAGERS),
     Row("POST", "/manage/targets/{target_id}", MANAGERS, form=TARGET_FORM_REVISION),
     Row("POST", "/manage/certifications", MANAGERS, form=TARGET_FORM_CERTIFICATION),
+    Row(
+        "GET",
+        "/targets/{target_id}/page",
+        ALL,
+        sees="{forum_target_group}",
+        name="shows its working group",
+    ),
+    # The forum: everyone reads (never a contact detail); the backbone keeps it.
+    Row("GET", "/working-groups", ALL),
+    Row("GET", "/working-groups", frozenset(), sees="Khun Contact", name="no contact"),
+    Row("POST", "/working-groups", MANAGERS, body=FORUM_GROUP),
+    Row("GET", "/working-groups/{group_id}", ALL),
+    Row("PUT", "/working-groups/{group_id}", MANAGERS, body=FORUM_GROUP),
+    Row("GET", "/meetings", ALL),
+    Row("POST", "/meetings", MANAGERS, body=FORUM_MEETING),
+    Row("GET", "/meetings/{meeting_id}", ALL),
+    Row("GET", "/meetings/{meeting_id}", frozenset(), sees="Khun Contact", name="no contact"),
+    Row("PUT", "/meetings/{meeting_id}", MANAGERS, body=FORUM_MEETING),
+    Row("POST", "/meetings/{meeting_id}/agenda", FORUM_PROPOSERS, body=FORUM_AGENDA_ITEM),
+    Row("GET", "/meetings/{meeting_id}/decisions", ALL),
+    Row("POST", "/meetings/{meeting_id}/decisions", MANAGERS, body=FORUM_DECISION),
+    Row("GET", "/decisions", ALL),
+    Row("GET", "/decisions", ALL, sees="{forum_decision_text}", name="shows the decision"),
+    Row("POST", "/decisions/{decision_id}/supersede", MANAGERS, body={"reason": "replaced"}),
+    Row("GET", "/forum", ALL),
+    Row("GET", "/forum", ALL, sees="{forum_decision_text}", name="shows the decision"),
+    Row("GET", "/working-groups/{group_id}/page", ALL),
+    Row("GET", "/meetings/{meeting_id}/page", ALL),
+    Row("GET", "/meetings/{meeting_id}/page", frozenset(), sees="Khun Contact", name="no contact"),
+    Row("POST", "/meetings/{meeting_id}/page/agenda", FORUM_PROPOSERS, form=FORUM_AGENDA_ITEM),
+    Row("GET", "/manage/forum", MANAGERS),
+    Row("GET", "/manage/forum/working-groups", MANAGERS),
+    Row("POST", "/manage/forum/working-groups", MANAGERS, form=FORUM_GROUP_FORM),
+    Row("GET", "/manage/forum/working-groups/{group_id}", MANAGERS),
+    Row("POST", "/manage/forum/working-groups/{group_id}", MANAGERS, form=FORUM_GROUP_FORM),
+    Row("POST", "/manage/forum/meetings", MANAGERS, form=FORUM_MEETING_FORM),
+    Row("GET", "/manage/forum/meetings/{meeting_id}", MANAGERS),
+    Row("POST", "/manage/forum/meetings/{meeting_id}", MANAGERS, form=FORUM_MEETING_FORM),
+    Row(
+        "POST",
+        "/manage/forum/meetings/{meeting_id}/decisions",
+        MANAGERS,
+        form=FORUM_DECISION_FORM,
+    ),
 )
 
 # Which concrete path each row calls (templates as in app.routes, filled from the world).
@@ -801,6 +928,9 @@ CONCRETE = {
     "PUT /targets/{target_id}": "/targets/{agreed_target}",
     "GET /targets/{target_id}/page agreed": "/targets/{agreed_target}/page",
     "GET /targets/{target_id}/page proposed": "/targets/{proposed_target}/page",
+    "GET /targets/{target_id}/page shows its working group": "/targets/{agreed_target}/page",
+    "POST /meetings/{meeting_id}/agenda": "/meetings/{planned_meeting_id}/agenda",
+    "POST /meetings/{meeting_id}/page/agenda": "/meetings/{planned_meeting_id}/page/agenda",
     "POST /targets/{target_id}/page/agree": "/targets/{proposed_target}/page/agree",
     "GET /actions/{action_id}/evidence/{evidence_id}/photo": (
         "/actions/{action_id}/evidence/{action_photo_id}/photo"
@@ -1075,6 +1205,13 @@ def build_world(api: Api) -> World:
         title="Dust reported by five volunteers",
         facility_id=None,
     )
+    targets = targets_for_access(s, v_kept.code, backbone.id)
+    forum = forum_for_access(
+        s,
+        member_id=community.id,
+        responsible_id=factory_a.id,
+        target_id=targets["agreed_target"],
+    )
     default_rule = s.scalars(select(AlertRule).order_by(AlertRule.id)).first()
     assert default_rule is not None
     world = World(
@@ -1082,6 +1219,7 @@ def build_world(api: Api) -> World:
             **bulletins,
             **targets,
             **actions,
+            **forum,
             **commitments,
             "facility_alert": facility_alert,
             "facility_alert_title": "Factory A report is late",

@@ -14,8 +14,10 @@ from api.web.pages.actions import names as action_names
 from api.web.pages.commitments import REPLY_STATES
 from api.web.pages.complain import KIND_NAMES as COMPLAINT_KINDS
 from api.web.pages.complain import STATUS_NAMES as COMPLAINT_STATUSES
+from api.web.pages.forum import DECISION_STATUS_NAMES
 from api.web.rendering import PageDep
 from api.web.routing import PageRoute
+from core.forum.service import list_decisions, working_group_of_target
 from core.kit.db import RowId
 from core.kit.errors import Conflict
 from core.models import TargetStatus
@@ -78,6 +80,16 @@ def target_page(
         and target.status != TargetStatus.RETIRED
         and all(s.organisation_id != page.principal.organisation_id for s in target.signatories)
     )
+    forum = {
+        "working_group": working_group_of_target(page.session, target_id=target.id),
+        "decisions": list_decisions(
+            page.session,
+            viewer=page.principal,
+            today=page.now.astimezone(page.settings.zone).date(),
+            target_id=target.id,
+        ),
+        "decision_status_names": DECISION_STATUS_NAMES,
+    }
     return page.render(
         "target.html",
         {
@@ -98,7 +110,8 @@ def target_page(
             "may_register": page.principal.role is not None,
         }
         | _names()
-        | action_names(),
+        | action_names()
+        | forum,
     )
 
 

@@ -1,0 +1,1 @@
+"""The forum: working groups, meetings and the decisions taken at them."""
