@@ -13,6 +13,8 @@ from api.web.pages import (
     bulletins,
     commitments,
     complain,
+    complaints_map,
+    complaints_triage,
     compliance,
     docs,
     factory_reports,
@@ -55,6 +57,8 @@ def add_web(app: FastAPI) -> None:
         factory_reports,
         bulletins,
         complain,
+        complaints_triage,
+        complaints_map,
         targets,
         commitments,
     ):

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from core.access.principal import ANONYMOUS, SEE_ALL_PRIVATE, Principal
 from core.audit.service import record_change
+from core.complaints.followup import STILL_FIXED_NOTE, follow_up_due, measured_change
+from core.complaints.incidents import assign_incident, incident_of, refresh_incident
 from core.complaints.schemas import (
     ComplaintCreate,
     ComplaintPrivate,
@@ -38,6 +40,7 @@ from core.kit.means import hourly_mean_milli
 from core.kit.time import floor_hour, to_utc
 from core.models import (
     Complaint,
+    ComplaintIncident,
     ComplaintKind,
     ComplaintStatus,
     ComplaintUpdate,
@@ -257,6 +260,7 @@ def submit_complaint(
     try:
         session.add(complaint)
         session.flush()
+        incident = assign_incident(session, complaint, now=now, chosen=data.incident)
     except Exception:
         if stored is not None:
             discard_photo(storage.dir, stored.file_name)
@@ -288,6 +292,7 @@ def submit_complaint(
             "village": village,
             "organisation_id": complaint.organisation_id,
             "photo": stored is not None,
+            "incident": incident.public_id,
             "contact": bool(
                 complaint.contact_name or complaint.contact_phone or data.contact_email
             ),
@@ -339,10 +344,16 @@ def _updates(session: Session, complaint: Complaint) -> list[ComplaintUpdate]:
 
 
 def _view(
-    session: Session, complaint: Complaint, *, private: bool, private_stations: bool = False
+    session: Session,
+    complaint: Complaint,
+    *,
+    private: bool,
+    private_stations: bool = False,
+    now: datetime | None = None,
 ) -> ComplaintPublic:
     """`private`: the reporter's or staff's details; `private_stations`: factories' private
     stations in the evidence too (staff only: a reporter is the public for those)."""
+    now = now or datetime.now(UTC)
     updates = _updates(session, complaint)
     names = _names(session, [complaint.organisation_id, *(u.organisation_id for u in updates)])
     common: dict[str, Any] = {
@@ -368,6 +379,19 @@ def _view(
             )
             for u in updates
         ],
+        "incident": incident_of(session, complaint),
+        "fixed_at": complaint.fixed_at if complaint.status is ComplaintStatus.FIXED else None,
+        "change": (
+            measured_change(
+                session,
+                evidence=complaint.evidence,
+                observed_at=complaint.observed_at,
+                fixed_at=complaint.fixed_at,
+                now=now,
+            )
+            if complaint.status is ComplaintStatus.FIXED
+            else []
+        ),
         "created_at": complaint.created_at,
         "updated_at": complaint.updated_at,
     }
@@ -382,6 +406,7 @@ def _view(
         contact_phone=complaint.contact_phone,
         contact_email=complaint.contact_email,
         has_photo=complaint.photo_file is not None,
+        follow_up_due=follow_up_due(complaint, now=now),
     )
 
 
@@ -397,12 +422,19 @@ def _may_act(actor: Principal, complaint: Complaint) -> bool:
     )
 
 
-def public_complaint(session: Session, public_id: str) -> ComplaintPublic:
-    return _view(session, _get(session, public_id), private=False)
+def public_complaint(
+    session: Session, public_id: str, *, now: datetime | None = None
+) -> ComplaintPublic:
+    return _view(session, _get(session, public_id), private=False, now=now)
 
 
 def private_complaint(
-    session: Session, public_id: str, *, token: str | None, viewer: Principal
+    session: Session,
+    public_id: str,
+    *,
+    token: str | None,
+    viewer: Principal,
+    now: datetime | None = None,
 ) -> ComplaintPrivate:
     """The reporter's view through the token, or the staff's (backbone, admins, officials
     and the assigned organisation's people) without it."""
@@ -413,7 +445,7 @@ def private_complaint(
         if not (viewer.has_role(*STAFF) or _may_act(viewer, complaint)):
             raise NotFound(f"no complaint {public_id!r}")
     staff = viewer.has_role(*STAFF)
-    view = _view(session, complaint, private=True, private_stations=staff)
+    view = _view(session, complaint, private=True, private_stations=staff, now=now)
     assert isinstance(view, ComplaintPrivate)
     return view
 
@@ -464,6 +496,11 @@ def add_update(
     previous = complaint.status
     if data.status is not None:
         complaint.status = data.status
+        if data.status is ComplaintStatus.FIXED and previous is not ComplaintStatus.FIXED:
+            complaint.fixed_at = now
+            complaint.follow_up_asked_at = None
+        elif data.status is not ComplaintStatus.FIXED:
+            complaint.fixed_at = None
     complaint.updated_at = now
     session.add(
         ComplaintUpdate(
@@ -479,6 +516,7 @@ def add_update(
         )
     )
     session.flush()
+    _refresh_incident_of(session, complaint, now=now)
     record_change(
         session,
         actor=actor,
@@ -488,7 +526,14 @@ def add_update(
         before=before,
         after=_snapshot(complaint) | {"note": data.note.strip(), "public": data.public},
     )
-    return private_complaint(session, public_id, token=None, viewer=actor)
+    return private_complaint(session, public_id, token=None, viewer=actor, now=now)
+
+
+def _refresh_incident_of(session: Session, complaint: Complaint, *, now: datetime) -> None:
+    if complaint.incident_id is not None:
+        incident = session.get(ComplaintIncident, complaint.incident_id)
+        if incident is not None:
+            refresh_incident(session, incident, now=now)
 
 
 def reporter_reply(
@@ -501,6 +546,7 @@ def reporter_reply(
     previous = complaint.status
     if complaint.status.closed:
         complaint.status = ComplaintStatus.CONFIRMED
+        complaint.fixed_at = None
     complaint.updated_at = now
     session.add(
         ComplaintUpdate(
@@ -524,12 +570,88 @@ def reporter_reply(
         before=before,
         after=_snapshot(complaint) | {"reporter_reply": True},
     )
-    return private_complaint(session, public_id, token=token, viewer=ANONYMOUS)
+    _refresh_incident_of(session, complaint, now=now)
+    return private_complaint(session, public_id, token=token, viewer=ANONYMOUS, now=now)
+
+
+def reporter_still_fixed(
+    session: Session, *, public_id: str, token: str, now: datetime
+) -> ComplaintPrivate:
+    """The reporter's answer to the follow-up: still fixed. Recorded; the case stays closed."""
+    complaint = _by_token(session, public_id, token)
+    if complaint.status is not ComplaintStatus.FIXED:
+        raise InvalidInput("only a fixed complaint can be confirmed as still fixed")
+    complaint.updated_at = now
+    complaint.follow_up_asked_at = complaint.follow_up_asked_at or now
+    session.add(
+        ComplaintUpdate(
+            complaint_id=complaint.id,
+            status_before=complaint.status,
+            status=complaint.status,
+            organisation_id=complaint.organisation_id,
+            note=STILL_FIXED_NOTE,
+            public=True,
+            author="reporter",
+            created_at=now,
+        )
+    )
+    session.flush()
+    record_change(
+        session,
+        actor=Principal(label="complaint reporter"),
+        action="update",
+        entity="complaint",
+        entity_id=complaint.public_id,
+        before=None,
+        after={"still_fixed": True},
+    )
+    return private_complaint(session, public_id, token=token, viewer=ANONYMOUS, now=now)
+
+
+def triage_complaints(
+    session: Session,
+    *,
+    actor: Principal,
+    status: ComplaintStatus | None = None,
+    kind: ComplaintKind | None = None,
+    village: str | None = None,
+    organisation_id: int | None = None,
+    unassigned: bool = False,
+    limit: int = 100,
+    now: datetime | None = None,
+) -> list[ComplaintPrivate]:
+    """The staff's work list, newest first: every complaint for the backbone and admins, the
+    ones assigned to their organisation for anyone else signed in."""
+    if actor.is_anonymous:
+        raise Forbidden("sign in to triage complaints")
+    query = select(Complaint).order_by(Complaint.created_at.desc(), Complaint.id.desc())
+    if not actor.is_manager:
+        if actor.organisation_id is None:
+            return []
+        query = query.where(Complaint.organisation_id == actor.organisation_id)
+    if status is not None:
+        query = query.where(Complaint.status == status)
+    if kind is not None:
+        query = query.where(Complaint.kind == kind)
+    if village is not None:
+        query = query.where(Complaint.village == village)
+    if unassigned:
+        query = query.where(Complaint.organisation_id.is_(None))
+    elif organisation_id is not None:
+        query = query.where(Complaint.organisation_id == organisation_id)
+    staff = actor.has_role(*STAFF)
+    views = []
+    for complaint in session.scalars(query.limit(min(limit, MAX_LISTED))):
+        view = _view(session, complaint, private=True, private_stations=staff, now=now)
+        assert isinstance(view, ComplaintPrivate)
+        views.append(view)
+    return views
 
 
 def _snapshot(complaint: Complaint) -> dict[str, Any]:
     return {
         "status": complaint.status.value,
+        "fixed_at": complaint.fixed_at.isoformat() if complaint.fixed_at else None,
         "organisation_id": complaint.organisation_id,
         "note_public": complaint.note_public,
     }

@@ -18,6 +18,7 @@ from core.models.commitment import (
 from core.models.complaint import (
     CLOSED_STATUSES,
     Complaint,
+    ComplaintIncident,
     ComplaintKind,
     ComplaintStatus,
     ComplaintUpdate,
@@ -74,6 +75,7 @@ from core.models.target import (
 __all__ = [
     "CLOSED_STATUSES",
     "Complaint",
+    "ComplaintIncident",
     "ComplaintKind",
     "ComplaintStatus",
     "ComplaintUpdate",
