@@ -248,8 +248,13 @@ def nearby_incidents(
     village: str | None,
 ) -> list[IncidentPublic]:
     """Open incidents a reporter could add to: near in time and place, nearest first."""
+    try:
+        at = to_utc(at)
+        _ = (at + PEAK_MAX_SPAN, at - PEAK_MAX_SPAN)
+    except OverflowError:
+        raise InvalidInput(f"time {at!r} is out of range") from None
     sighting = Sighting(
-        at=to_utc(at), latitude=latitude, longitude=longitude, village=village, peak_station=None
+        at=at, latitude=latitude, longitude=longitude, village=village, peak_station=None
     )
     found = [
         (incident, _candidate(incident))

@@ -50,7 +50,10 @@ def village_centres(session: Session) -> dict[str, tuple[float, float]]:
 
 def public_map(session: Session, *, limit: int = MAX_ON_MAP) -> PublicMap:
     centres = village_centres(session)
-    incident_ids = dict(session.execute(select(ComplaintIncident.id, ComplaintIncident.public_id)))
+    incident_ids = {
+        row.id: row.public_id
+        for row in session.execute(select(ComplaintIncident.id, ComplaintIncident.public_id))
+    }
     complaints = []
     query = select(Complaint).order_by(Complaint.observed_at.desc(), Complaint.id.desc())
     for complaint in session.scalars(query.limit(limit)):
