@@ -185,7 +185,7 @@ def test_staff_triage_on_the_page_filters_changes_status_and_hands_over(
         headers=backbone,
     )
     assert empty.status_code == 422
-    assert 'id="note-' in empty.text and "Required." in empty.text
+    assert f'id="note-{burning["id"]}-error">Required.' in empty.text
 
     # The backbone confirms and hands it to the DIW, with the hand-off recorded.
     handed = api.client.post(
