@@ -14,6 +14,8 @@ STAFF_PAGES = (
     "/manage/quality",
     "/manage/subscriptions",
     "/manage/bulletins",
+    "/manage/complaints",
+    "/complaints-map",
     "/air-bulletins",
     "/rejected",
     "/factory-reports",
