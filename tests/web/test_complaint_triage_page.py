@@ -4,6 +4,8 @@ link; the public map shows it anonymised, in Thai and in English."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from tests.web.conftest import sign_in
@@ -22,6 +24,16 @@ def test_a_complaint_goes_from_the_villager_to_fixed_and_onto_the_public_map(pag
     page.get_by_role("link", name="ติดตามเรื่องร้องเรียนของฉัน").click()
     private_url = page.url
     public_id = private_url.split("/complain/")[1].split("?")[0]
+
+    # A neighbour complaining about the same place and time is offered that incident.
+    page.goto("/complain")
+    expect(page.locator("#incidents")).to_be_hidden()
+    page.get_by_text("ฝุ่น", exact=True).click()
+    page.get_by_label("หมู่บ้าน", exact=True).select_option("Na Phra Lan")
+    expect(page.locator("#incidents")).to_be_visible()
+    page.locator("#incident-choices input[name=incident]").first.check()
+    page.get_by_role("button", name="ส่งเรื่องร้องเรียน").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ขอบคุณ เราได้รับเรื่องร้องเรียนของคุณแล้ว")
 
     sign_in(page, "backbone")
     page.goto("/manage/complaints")
@@ -46,9 +58,11 @@ def test_a_complaint_goes_from_the_villager_to_fixed_and_onto_the_public_map(pag
     expect(page.locator("#status")).to_have_text("Fixed")
     expect(page.get_by_role("heading", name="Measured change since it was fixed")).to_be_visible()
 
+    several = {"th": re.compile(r"ร้องเรียน [2-9]\d* เรื่อง"), "en": re.compile(r"[2-9]\d* complaints")}
     for language, status in (("th", "แก้ไขแล้ว"), ("en", "Fixed")):
         page.goto(f"/complaints-map?lang={language}")
         expect(page.locator(f"#complaint-{public_id} .status")).to_have_text(status)
+        expect(page.locator(".incident-list").first).to_contain_text(several[language])
         content = page.content()
         assert PHONE not in content
         assert NOTE not in content
