@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, UploadFile, status
 
 from api.auth import PrincipalDep, public, signed_in
 from api.deps import SessionDep, SettingsDep
-from api.routers.reports import read_photo, storage_of, validated
+from api.uploads import read_photo, storage_of, validated
 from core.complaints.schemas import (
     ComplaintCreate,
     ComplaintPrivate,

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime
 
 from api.auth import PrincipalDep, public
 from api.deps import SessionDep, SettingsDep
-from api.routers.reports import storage_of, validated
+from api.uploads import storage_of, validated
 from core.complaints.open311 import (
     Service,
     ServiceRequest,

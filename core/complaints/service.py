@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -52,14 +52,11 @@ from core.models import (
 )
 from core.reports.errors import ReportRefused
 from core.reports.photos import discard_photo, store_photo
-from core.reports.service import Storage, villages
+from core.reports.service import Storage, check_time, villages
 from core.standards.parameters import BY_CODE, from_milli
 
 EVIDENCE_RADIUS_KM = 3.0
 """Stations this close to the reported point are the complaint's evidence."""
-MAX_AGE = timedelta(days=31)
-"""An older complaint is a matter for a meeting, not for readings frozen now."""
-MAX_FUTURE_SKEW = timedelta(minutes=5)
 MAX_LISTED = 500
 FACTORY_CAUSES = frozenset({ComplaintKind.DUST, ComplaintKind.SMELL})
 """Causes a factory can have: routed to the Factory Act officers when a factory is near."""
@@ -71,19 +68,6 @@ SYSTEM_AUTHOR = "dustwatch"
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _refuse_time(moment: datetime, *, now: datetime) -> None:
-    if moment > now + MAX_FUTURE_SKEW:
-        raise ReportRefused(
-            f"time {moment.isoformat()} is in the future", field="time", code="future"
-        )
-    if moment < now - MAX_AGE:
-        raise ReportRefused(
-            f"time {moment.isoformat()} is more than {MAX_AGE.days} days ago",
-            field="time",
-            code="too_old",
-        )
 
 
 def _distance_km(station: Station, lat: float, lon: float) -> float:
@@ -209,7 +193,7 @@ def submit_complaint(
     """Stores a complaint from anyone, with the readings near it frozen as evidence and the
     organisation routing suggests; the token of the private link is returned once."""
     moment = to_utc(data.observed_at) if data.observed_at is not None else now
-    _refuse_time(moment, now=now)
+    check_time(moment, now=now)
     village = data.village.strip() if data.village is not None else None
     known = villages(session, actor=ANONYMOUS)
     if village is not None and village not in known:

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from api.auth import declares_access
-from api.routers.reports import storage_of
+from api.uploads import storage_of
 from core.access.principal import ANONYMOUS, Principal, system_principal
 from core.accounts.api_keys import create_api_key
 from core.accounts.schemas import ApiKeyCreate

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from api.routers.reports import storage_of
+from api.uploads import storage_of
 from core.access.principal import ANONYMOUS, system_principal
 from core.complaints.followup import FOLLOW_UP_AFTER, ask_follow_ups, due_follow_ups
 from core.complaints.schemas import ComplaintCreate, ComplaintUpdateCreate

@@ -10,11 +10,11 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from api.auth import public
-from api.routers.reports import read_photo, storage_of
+from api.uploads import read_photo, storage_of
 from api.web.forms import field_errors
 from api.web.i18n import N_
-from api.web.pages.report import REFUSALS, _parse_local
 from api.web.rendering import Page, PageDep
+from api.web.report_forms import BAD_TIME, REFUSALS, local_input, parse_local
 from api.web.routing import PageRoute
 from core.complaints.schemas import MAX_NOTE_CHARS, ComplaintCreate, ReporterReply
 from core.complaints.service import (
@@ -53,14 +53,13 @@ STATUS_NAMES = {
 }
 PLACE_NEEDED = N_("Choose a village, or give the exact place.")
 INCIDENT_CLOSED = N_("This incident has just been closed: send your complaint on its own.")
-BAD_TIME = N_("Enter a date and time.")
 FIELD_OF = {"observed_at": "time", "": "village"}
 
 
 def _form(
     page: Page, *, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None
 ) -> HTMLResponse:
-    now_input = page.now.astimezone(page.settings.zone).strftime("%Y-%m-%dT%H:%M")
+    now_input = local_input(page.now, page)
     return page.render(
         "complain.html",
         {
@@ -112,7 +111,7 @@ def complain(
         "incident": incident,
     }
     try:
-        moment = _parse_local(time, page)
+        moment = parse_local(time, page)
     except ValueError:
         return _form(page, values=shown, errors={"time": page.gettext(BAD_TIME)})
     try:
