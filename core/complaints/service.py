@@ -39,6 +39,7 @@ from core.kit.geo import haversine_m
 from core.kit.means import hourly_mean_milli
 from core.kit.time import floor_hour, to_utc
 from core.models import (
+    CLOSED_STATUSES,
     Complaint,
     ComplaintIncident,
     ComplaintKind,
@@ -639,3 +640,54 @@ def _snapshot(complaint: Complaint) -> dict[str, Any]:
         "organisation_id": complaint.organisation_id,
         "note_public": complaint.note_public,
     }
+
+
+def update_incident_of(
+    session: Session,
+    *,
+    actor: Principal,
+    public_id: str,
+    data: ComplaintUpdateCreate,
+    now: datetime,
+) -> list[str]:
+    """The same step for every complaint of the complaint's incident that is still open
+    (the one named included), so an event is handled once; complaints the actor may not act
+    on are left as they are. The ids updated."""
+    complaint = _get(session, public_id)
+    if not _may_act(actor, complaint):
+        raise Forbidden("only the backbone and the assigned organisation update a complaint")
+    others = (
+        list(
+            session.scalars(
+                select(Complaint)
+                .where(
+                    Complaint.incident_id == complaint.incident_id,
+                    Complaint.id != complaint.id,
+                    Complaint.status.not_in(CLOSED_STATUSES),
+                )
+                .order_by(Complaint.id)
+            )
+        )
+        if complaint.incident_id is not None
+        else []
+    )
+    updated = [complaint.public_id]
+    add_update(session, actor=actor, public_id=complaint.public_id, data=data, now=now)
+    for other in others:
+        if _may_act(actor, other):
+            add_update(session, actor=actor, public_id=other.public_id, data=data, now=now)
+            updated.append(other.public_id)
+    return updated
+
+
+def incident_sizes(session: Session, public_ids: Iterable[str]) -> dict[str, int]:
+    """For each incident id, how many complaints it holds."""
+    wanted = list(public_ids)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(ComplaintIncident.public_id, ComplaintIncident.complaint_count).where(
+            ComplaintIncident.public_id.in_(wanted)
+        )
+    )
+    return {row.public_id: row.complaint_count for row in rows}

@@ -17,7 +17,12 @@ from api.web.pages.complain import KIND_NAMES, STATUS_NAMES
 from api.web.rendering import Page, PageDep
 from api.web.routing import PageRoute
 from core.complaints.schemas import MAX_NOTE_CHARS, ComplaintUpdateCreate
-from core.complaints.service import add_update, triage_complaints
+from core.complaints.service import (
+    add_update,
+    incident_sizes,
+    triage_complaints,
+    update_incident_of,
+)
 from core.kit.errors import InvalidInput
 from core.models import ComplaintKind, ComplaintStatus
 from core.organisations.service import list_organisations
@@ -66,6 +71,9 @@ def _triage_page(
         "manage/complaints.html",
         {
             "complaints": complaints,
+            "incident_sizes": incident_sizes(
+                page.session, {c.incident for c in complaints if c.incident}
+            ),
             "chosen": chosen,
             "statuses": [(s.value, STATUS_NAMES[s]) for s in ComplaintStatus],
             "kinds": [(k.value, KIND_NAMES[k]) for k in ComplaintKind],
@@ -104,8 +112,10 @@ def triage_step(
     organisation_id: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
     public: Annotated[str, Form()] = "",
+    whole_incident: Annotated[str, Form()] = "",
 ) -> Response:
-    """A new status and/or a hand-off, with a note; back to the list where it was."""
+    """A new status and/or a hand-off, with a note, for this complaint or for every open
+    complaint of its incident; back to the list where it was."""
     public_id = public_id[:32]
     values = {
         "status": status_ or None,
@@ -117,7 +127,7 @@ def triage_step(
         page,
         ComplaintUpdateCreate,
         values,
-        lambda data: add_update(
+        lambda data: (update_incident_of if whole_incident == "on" else add_update)(
             page.session, actor=page.principal, public_id=public_id, data=data, now=page.now
         ),
         refusals={InvalidInput: ("organisation_id", NO_ORGANISATION)},
