@@ -7,12 +7,13 @@ centre and status follow its complaints. The rules are in core/complaints/groupi
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.complaints.followup import measured_change
 from core.complaints.grouping import (
     NEAR_KM,
     PEAK_MAX_SPAN,
@@ -214,16 +215,18 @@ def refresh_incident(session: Session, incident: ComplaintIncident, *, now: date
     incident.updated_at = now
 
 
-def incident_view(session: Session, incident: ComplaintIncident) -> IncidentPublic:
+def incident_view(
+    session: Session, incident: ComplaintIncident, *, now: datetime | None = None
+) -> IncidentPublic:
     """Anonymised: the kinds and count of its complaints, never their notes or contacts; the
-    centre rounded to about 110 m."""
+    centre rounded to about 110 m; once fixed, the measured change since."""
     kinds: dict[str, int] = defaultdict(int)
-    ids = []
+    evidence: list[dict[str, Any]] = []
     for complaint in session.scalars(
         select(Complaint).where(Complaint.incident_id == incident.id).order_by(Complaint.id)
     ):
         kinds[complaint.kind.value] += 1
-        ids.append(complaint.public_id)
+        evidence.extend(complaint.evidence)
     return IncidentPublic(
         id=incident.public_id,
         status=incident.status,
@@ -236,6 +239,17 @@ def incident_view(session: Session, incident: ComplaintIncident) -> IncidentPubl
         latitude=rounded(incident.latitude),
         longitude=rounded(incident.longitude),
         fixed_at=incident.fixed_at,
+        change=(
+            measured_change(
+                session,
+                evidence=evidence,
+                observed_at=incident.started_at,
+                fixed_at=incident.fixed_at,
+                now=now or datetime.now(UTC),
+            )
+            if incident.status is ComplaintStatus.FIXED
+            else []
+        ),
     )
 
 
@@ -266,13 +280,15 @@ def nearby_incidents(
     return [incident_view(session, incident) for incident, _ in found[:MAX_NEARBY]]
 
 
-def list_incidents(session: Session, *, limit: int = 200) -> list[IncidentPublic]:
+def list_incidents(
+    session: Session, *, limit: int = 200, now: datetime | None = None
+) -> list[IncidentPublic]:
     rows = session.scalars(
         select(ComplaintIncident)
         .order_by(ComplaintIncident.started_at.desc(), ComplaintIncident.id.desc())
         .limit(limit)
     )
-    return [incident_view(session, incident) for incident in rows]
+    return [incident_view(session, incident, now=now) for incident in rows]
 
 
 def incident_of(session: Session, complaint: Complaint) -> str | None:

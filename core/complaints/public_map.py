@@ -5,14 +5,15 @@ the village was given). Never a note, a contact, a photo or a named facility."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.complaints.followup import measured_change
 from core.complaints.incidents import list_incidents, rounded
-from core.complaints.schemas import IncidentPublic
+from core.complaints.schemas import IncidentPublic, MeasuredChange
 from core.models import Complaint, ComplaintIncident, ComplaintKind, ComplaintStatus, Station
 
 MAX_ON_MAP = 500
@@ -28,6 +29,7 @@ class MapComplaint(BaseModel):
     latitude: float | None
     longitude: float | None
     incident: str | None
+    change: list[MeasuredChange]
 
 
 class PublicMap(BaseModel):
@@ -48,7 +50,9 @@ def village_centres(session: Session) -> dict[str, tuple[float, float]]:
     }
 
 
-def public_map(session: Session, *, limit: int = MAX_ON_MAP) -> PublicMap:
+def public_map(
+    session: Session, *, limit: int = MAX_ON_MAP, now: datetime | None = None
+) -> PublicMap:
     centres = village_centres(session)
     incident_ids = {
         row.id: row.public_id
@@ -72,9 +76,20 @@ def public_map(session: Session, *, limit: int = MAX_ON_MAP) -> PublicMap:
                 latitude=rounded(place[0]) if place else None,
                 longitude=rounded(place[1]) if place else None,
                 incident=incident_ids.get(complaint.incident_id or 0),
+                change=(
+                    measured_change(
+                        session,
+                        evidence=complaint.evidence,
+                        observed_at=complaint.observed_at,
+                        fixed_at=complaint.fixed_at,
+                        now=now or datetime.now(UTC),
+                    )
+                    if complaint.status is ComplaintStatus.FIXED
+                    else []
+                ),
             )
         )
-    incidents = [i for i in list_incidents(session, limit=limit) if i.complaint_count > 1]
+    incidents = [i for i in list_incidents(session, limit=limit, now=now) if i.complaint_count > 1]
     for incident in incidents:
         if incident.latitude is None and incident.village in centres:
             lat, lon = centres[incident.village or ""]

@@ -140,6 +140,9 @@ class IncidentPublic(BaseModel):
     latitude: float | None
     longitude: float | None
     fixed_at: datetime | None
+    change: list[MeasuredChange]
+    """Once fixed: the week before it started against the time since the fix, at the public
+    stations of its complaints' evidence."""
 
 
 class ComplaintPublic(BaseModel):

@@ -308,6 +308,8 @@ def test_fixed_shows_the_measured_change_and_the_follow_up_is_due_four_weeks_on(
     )
     assert still.status_code == 200
     assert "the reporter says it is still fixed" in still.text
+    public_map = api.client.get("/complaints-map?lang=en").text
+    assert "pm10: 200.0 → 50.0" in public_map
     reopened = api.client.post(
         f"/complain/{receipt.id}/reply?lang=en",
         data={"token": receipt.token, "note": "dusty again"},

@@ -17,7 +17,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 @router.get("/complaints-map", response_class=HTMLResponse, dependencies=[Depends(public)])
 def complaints_map(page: PageDep) -> HTMLResponse:
-    shown = public_map(page.session)
+    shown = public_map(page.session, now=page.now)
     kind_names = {kind.value: page.gettext(name) for kind, name in KIND_NAMES.items()}
     status_names = {s.value: page.gettext(name) for s, name in STATUS_NAMES.items()}
     markers = [
