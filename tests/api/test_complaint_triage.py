@@ -434,3 +434,25 @@ def test_complaints_during_one_measured_peak_are_one_incident_a_dip_splits_them(
     before_dip = at(far_lat, hour - timedelta(hours=8))
     after_dip = at(far_lat + 0.5 * KM_NORTH, hour)
     assert incident_of(api, before_dip) != incident_of(api, after_dip)
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"status": "bogus", "note": "x"},
+        {"status": "fixed", "note": "x" * 5000},
+        {"status": "fixed", "note": "a\x00b"},
+        {"organisation_id": "99999999999999999999", "note": "x"},
+        {"organisation_id": "123456", "note": "x"},
+        {"organisation_id": "-1", "note": "x"},
+    ],
+)
+def test_triage_hostile_input_is_refused_on_the_page(
+    api: Api, place: dict[str, int], form: dict[str, str]
+) -> None:
+    receipt = complain(api, kind="noise", village="Na Phra Lan")
+    backbone = headers(api, Role.BACKBONE, place["backbone"])
+    answer = api.client.post(f"/manage/complaints/{receipt['id']}", data=form, headers=backbone)
+    assert 400 <= answer.status_code < 500, answer.text
+    shown = api.client.get(f"/complaints/{receipt['id']}").json()
+    assert (shown["status"], shown["organisation"]) == ("open", None)
