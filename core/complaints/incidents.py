@@ -24,6 +24,7 @@ from core.complaints.grouping import (
     distance_km,
     near_in_place,
     near_in_time,
+    same_event,
 )
 from core.complaints.schemas import IncidentPublic
 from core.kit.errors import InvalidInput
@@ -136,9 +137,14 @@ def _sighting(complaint: Complaint) -> Sighting:
 def assign_incident(
     session: Session, complaint: Complaint, *, now: datetime, chosen: str | None = None
 ) -> ComplaintIncident:
-    """Puts a new complaint in the incident the reporter chose (when still open), else in the
+    """Puts a new complaint in the incident the reporter chose (when still open and the same
+    event by the rules: a chosen id is not a way to join any incident anywhere), else in the
     one the rules find, else in a new one of its own."""
     incident: ComplaintIncident | None = None
+
+    def peak(code: str, first: datetime, last: datetime) -> bool:
+        return over_standard_throughout(session, code, first, last)
+
     if chosen:
         incident = session.scalar(
             select(ComplaintIncident).where(
@@ -148,12 +154,13 @@ def assign_incident(
         )
         if incident is None:
             raise InvalidInput(f"no open incident {chosen!r}: it may have been closed")
+        if not same_event(_candidate(incident), _sighting(complaint), peak):
+            raise InvalidInput(f"incident {chosen!r} is not near this place and time")
     if incident is None:
-        sighting = _sighting(complaint)
         found = choose_incident(
             [_candidate(i) for i in _open_around(session, complaint.observed_at)],
-            sighting,
-            lambda code, first, last: over_standard_throughout(session, code, first, last),
+            _sighting(complaint),
+            peak,
         )
         incident = session.get(ComplaintIncident, found.id) if found is not None else None
     if incident is None:

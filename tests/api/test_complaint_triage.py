@@ -104,6 +104,17 @@ def test_complaints_of_one_event_become_one_incident_and_reporters_can_join_it(
     assert shown["latitude"] == round(LAT + 0.75 * KM_NORTH, 3)
 
     # A reporter in the village only, choosing the incident, joins it.
+    elsewhere = api.client.post(
+        "/complaints",
+        data={
+            "kind": "smell",
+            "village": "Na Phra Lan",
+            "incident": shown["id"],
+            "time": (now - timedelta(hours=12)).isoformat(),
+        },
+    )
+    assert elsewhere.status_code == 422, elsewhere.text
+    assert "not near" in elsewhere.text
     joined = complain(api, kind="smell", village="Na Phra Lan", incident=shown["id"])
     assert incident_of(api, joined["id"]) == incident_of(api, first["id"])
     incident = api.session.scalars(

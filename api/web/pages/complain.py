@@ -52,7 +52,9 @@ STATUS_NAMES = {
     ComplaintStatus.REFERRED: N_("Referred"),
 }
 PLACE_NEEDED = N_("Choose a village, or give the exact place.")
-INCIDENT_CLOSED = N_("This incident has just been closed: send your complaint on its own.")
+INCIDENT_CLOSED = N_(
+    "This incident is closed, or not at this place and time: send your complaint on its own."
+)
 FIELD_OF = {"observed_at": "time", "": "village"}
 
 
