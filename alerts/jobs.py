@@ -32,6 +32,7 @@ from core.alerts.engine import AlertRun, Hysteresis, evaluate_rules
 from core.alerts.escalation import EscalationDelays, escalate_unacknowledged
 from core.alerts.late import evaluate_late_readings
 from core.commitments.detection import detect_excess_events
+from core.complaints.followup import ask_follow_ups
 from core.kit.health import HealthRegistry
 from core.kit.jobs import try_job_lock
 from core.models import Channel
@@ -233,6 +234,13 @@ def housekeeping_job(context: JobContext, fire_time: datetime) -> str:
     return f"forgot {runs} runs, {beats} heartbeats"
 
 
+def complaint_follow_ups_job(context: JobContext, fire_time: datetime) -> str:
+    """Asks the reporters of complaints fixed four weeks ago whether they are still fixed."""
+    with context.session_factory.begin() as session:
+        asked = ask_follow_ups(session, now=fire_time)
+    return f"asked {asked}"
+
+
 JOBS: list[Job] = [
     Job(
         "check_exceedances",
@@ -249,5 +257,10 @@ JOBS: list[Job] = [
         lambda s: Every(s.scheduler.commitment_check_seconds),
     ),
     Job("housekeeping", housekeeping_job, lambda s: Every(s.scheduler.housekeeping_seconds)),
+    Job(
+        "complaint_follow_ups",
+        complaint_follow_ups_job,
+        lambda s: Every(s.scheduler.housekeeping_seconds),
+    ),
 ]
 """Every scheduled job of dustwatch, by name (the name is its id in the job store)."""

@@ -16,7 +16,7 @@ from api.errors import (
     field_errors,
     validation_detail,
 )
-from api.limits import RequestLimits
+from api.limits import RequestLimits, SubmissionRate
 from api.routers import (
     actions,
     alert_rules,
@@ -27,6 +27,7 @@ from api.routers import (
     bulletins,
     cap,
     commitments,
+    complaint_incidents,
     complaints,
     compliance,
     factory_reports,
@@ -82,6 +83,7 @@ def create_app(
     app.state.settings = settings
     app.state.session_factory = session_factory
     app.state.health = health_registry
+    app.state.submission_rate = SubmissionRate(settings.api.anonymous_submissions_per_hour)
     app.add_exception_handler(DustwatchError, _error)
     app.add_exception_handler(HTTPException, _error)
     app.add_exception_handler(RequestValidationError, _error)
@@ -125,6 +127,7 @@ def create_app(
         bulletins,
         alert_rules,
         complaints,
+        complaint_incidents,
         open311,
         targets,
         commitments,

@@ -18,6 +18,9 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
+import time
+from collections import deque
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -189,3 +192,35 @@ def _storable(document: Any) -> bool:
 
 async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, detail: str) -> None:
     await error_response(status, detail)(scope, receive, send)
+
+
+class SubmissionRate:
+    """At most `per_hour` anonymous submissions from one client address in any hour (a
+    sliding window, kept in memory: one process serves the API). Enough to stop a script
+    flooding the triage list; a village sharing one address still gets through."""
+
+    WINDOW_SECONDS = 3600.0
+
+    def __init__(self, per_hour: int) -> None:
+        self.per_hour = per_hour
+        self._seen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, client: str, *, now: float | None = None) -> bool:
+        moment = time.monotonic() if now is None else now
+        with self._lock:
+            times = self._seen.setdefault(client, deque())
+            while times and times[0] <= moment - self.WINDOW_SECONDS:
+                times.popleft()
+            if len(times) >= self.per_hour:
+                return False
+            times.append(moment)
+            if len(self._seen) > 10_000:
+                self._forget_idle(moment)
+            return True
+
+    def _forget_idle(self, moment: float) -> None:
+        for key in [
+            k for k, v in self._seen.items() if not v or v[-1] <= moment - self.WINDOW_SECONDS
+        ]:
+            del self._seen[key]

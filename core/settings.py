@@ -103,6 +103,13 @@ class ApiSettings(BaseModel):
         ge=1024,
         description="Largest request body accepted; larger ones get 413 unread.",
     )
+    anonymous_submissions_per_hour: int = Field(
+        default=30,
+        ge=1,
+        le=100_000,
+        description="Complaints one address may send without signing in through Open311, "
+        "per hour; more get 429.",
+    )
 
 
 class AuthSettings(BaseModel):

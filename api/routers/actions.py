@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse
 
 from api.auth import PrincipalDep, public, require_roles
 from api.deps import SessionDep, SettingsDep
-from api.routers.reports import read_photo
+from api.uploads import read_photo
 from core.actions.change import measured_change
 from core.actions.schemas import (
     ActionCreate,

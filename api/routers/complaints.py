@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, UploadFile, status
 
 from api.auth import PrincipalDep, public, signed_in
 from api.deps import SessionDep, SettingsDep
-from api.routers.reports import read_photo, storage_of, validated
+from api.uploads import read_photo, storage_of, validated
 from core.complaints.schemas import (
     ComplaintCreate,
     ComplaintPrivate,
@@ -58,11 +58,16 @@ def post_complaint(
     contact_name: TextField = None,
     contact_phone: TextField = None,
     contact_email: TextField = None,
+    incident: Annotated[
+        str | None, Form(description="an open incident nearby (see /complaint-incidents/nearby)")
+    ] = None,
     photo: Annotated[UploadFile | None, File(description="JPEG, PNG or WebP")] = None,
 ) -> ComplaintReceipt:
     """Complain as anyone, signed in or not. The answer carries the private link (shown
     once) through which you follow the complaint and answer 'not fixed'. Contact details
-    are optional and seen by the staff only. 422 for an implausible place or time."""
+    are optional and seen by the staff only. The complaint joins the open incident of the
+    same event (or the one named in `incident`). 422 for an implausible place or time, or
+    an incident that is closed."""
     data = validated(
         ComplaintCreate,
         {
@@ -76,6 +81,7 @@ def post_complaint(
             "contact_name": contact_name,
             "contact_phone": contact_phone,
             "contact_email": contact_email,
+            "incident": incident,
         },
     )
     storage = storage_of(settings)

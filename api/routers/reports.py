@@ -4,15 +4,14 @@ optional photo, in one multipart form (or a plain urlencoded one without a photo
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile, status
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, ValidationError
 
 from api.auth import PrincipalDep, public, require_roles, signed_in
 from api.deps import SessionDep, SettingsDep
+from api.uploads import read_photo, storage_of, validated
 from core.kit.db import RowId
 from core.reports.schemas import (
     ManualReadingCreate,
@@ -22,43 +21,18 @@ from core.reports.schemas import (
 )
 from core.reports.service import (
     REPORTERS,
-    Storage,
     list_observations,
     observation_photo,
     report_observation,
     report_reading,
 )
-from core.settings import Settings
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
 reporters = require_roles(*REPORTERS)
 
 READING = "reading"
-M = TypeVar("M", bound=BaseModel)
 TextField = Annotated[str | None, Form()]
-
-
-def storage_of(settings: Settings) -> Storage:
-    return Storage(dir=settings.storage.dir, max_photo_bytes=settings.storage.max_photo_bytes)
-
-
-def validated(model: type[M], values: dict[str, Any]) -> M:
-    """`values` as `model`, or the usual 422 naming each refused field (`body.<field>`)."""
-    try:
-        return model.model_validate({k: v for k, v in values.items() if v not in (None, "")})
-    except ValidationError as error:
-        raise RequestValidationError(
-            [dict(problem) | {"loc": ("body", *problem["loc"])} for problem in error.errors()]
-        ) from None
-
-
-def read_photo(photo: UploadFile | None, max_bytes: int) -> bytes | None:
-    """At most one byte over the limit is read: enough to know it is too large."""
-    if photo is None:
-        return None
-    data = photo.file.read(max_bytes + 1)
-    return data or None  # a form's empty file field: no photo
 
 
 @router.post(

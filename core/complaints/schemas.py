@@ -36,6 +36,12 @@ class ComplaintCreate(BaseModel):
     contact_name: str | None = Field(default=None, max_length=200)
     contact_phone: str | None = Field(default=None, max_length=50, pattern=r"^[0-9+() -]*$")
     contact_email: str | None = Field(default=None, max_length=320, pattern=EMAIL_PATTERN)
+    incident: str | None = Field(
+        default=None,
+        max_length=32,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="an open incident nearby to add this complaint to",
+    )
 
     @field_validator("village", "note", "facility", "contact_name")
     @classmethod
@@ -105,6 +111,40 @@ class UpdatePublic(BaseModel):
     created_at: datetime
 
 
+class MeasuredChange(BaseModel):
+    """One parameter at the complaint's public stations: the mean of their hourly means in
+    the week before the complaint against the mean since it was fixed."""
+
+    parameter: str
+    unit: str
+    stations: list[str]
+    before: float | None
+    since: float | None
+    change_percent: float | None
+    hours_before: int
+    hours_since: int
+
+
+class IncidentPublic(BaseModel):
+    """Complaints about one event, anonymised: kinds and count, span, village, a centre
+    rounded to about 110 m."""
+
+    id: str
+    status: ComplaintStatus
+    closed: bool
+    complaint_count: int
+    kinds: list[str]
+    started_at: datetime
+    ended_at: datetime
+    village: str | None
+    latitude: float | None
+    longitude: float | None
+    fixed_at: datetime | None
+    change: list[MeasuredChange]
+    """Once fixed: the week before it started against the time since the fix, at the public
+    stations of its complaints' evidence."""
+
+
 class ComplaintPublic(BaseModel):
     """What anyone sees: no contact, no photo, no exact point, no name; the note only when
     the backbone has made it public."""
@@ -119,6 +159,10 @@ class ComplaintPublic(BaseModel):
     organisation: str | None
     evidence: list[EvidencePublic]
     updates: list[UpdatePublic]
+    incident: str | None
+    fixed_at: datetime | None
+    change: list[MeasuredChange]
+    """Filled once it is closed as fixed: whether the data agree."""
     created_at: datetime
     updated_at: datetime
 
@@ -133,6 +177,8 @@ class ComplaintPrivate(ComplaintPublic):
     contact_phone: str | None
     contact_email: str | None
     has_photo: bool
+    follow_up_due: bool
+    """Four weeks after 'fixed': the reporter is asked whether it is still fixed."""
 
 
 class ComplaintReceipt(BaseModel):

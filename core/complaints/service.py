@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from core.access.principal import ANONYMOUS, SEE_ALL_PRIVATE, Principal
 from core.audit.service import record_change
+from core.complaints.followup import STILL_FIXED_NOTE, follow_up_due, measured_change
+from core.complaints.incidents import assign_incident, incident_of, refresh_incident
 from core.complaints.schemas import (
     ComplaintCreate,
     ComplaintPrivate,
@@ -37,7 +39,9 @@ from core.kit.geo import haversine_m
 from core.kit.means import hourly_mean_milli
 from core.kit.time import floor_hour, to_utc
 from core.models import (
+    CLOSED_STATUSES,
     Complaint,
+    ComplaintIncident,
     ComplaintKind,
     ComplaintStatus,
     ComplaintUpdate,
@@ -49,14 +53,11 @@ from core.models import (
 )
 from core.reports.errors import ReportRefused
 from core.reports.photos import discard_photo, store_photo
-from core.reports.service import Storage, villages
+from core.reports.service import Storage, check_time, villages
 from core.standards.parameters import BY_CODE, from_milli
 
 EVIDENCE_RADIUS_KM = 3.0
 """Stations this close to the reported point are the complaint's evidence."""
-MAX_AGE = timedelta(days=31)
-"""An older complaint is a matter for a meeting, not for readings frozen now."""
-MAX_FUTURE_SKEW = timedelta(minutes=5)
 MAX_LISTED = 500
 FACTORY_CAUSES = frozenset({ComplaintKind.DUST, ComplaintKind.SMELL})
 """Causes a factory can have: routed to the Factory Act officers when a factory is near."""
@@ -68,19 +69,6 @@ SYSTEM_AUTHOR = "dustwatch"
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _refuse_time(moment: datetime, *, now: datetime) -> None:
-    if moment > now + MAX_FUTURE_SKEW:
-        raise ReportRefused(
-            f"time {moment.isoformat()} is in the future", field="time", code="future"
-        )
-    if moment < now - MAX_AGE:
-        raise ReportRefused(
-            f"time {moment.isoformat()} is more than {MAX_AGE.days} days ago",
-            field="time",
-            code="too_old",
-        )
 
 
 def _distance_km(station: Station, lat: float, lon: float) -> float:
@@ -209,7 +197,7 @@ def submit_complaint(
     """Stores a complaint from anyone, with the readings near it frozen as evidence and the
     organisation routing suggests; the token of the private link is returned once."""
     moment = to_utc(data.observed_at) if data.observed_at is not None else now
-    _refuse_time(moment, now=now)
+    check_time(moment, now=now)
     village = data.village.strip() if data.village is not None else None
     known = villages(session, actor=ANONYMOUS)
     if village is not None and village not in known:
@@ -260,6 +248,7 @@ def submit_complaint(
     try:
         session.add(complaint)
         session.flush()
+        incident = assign_incident(session, complaint, now=now, chosen=data.incident)
     except Exception:
         if stored is not None:
             discard_photo(storage.dir, stored.file_name)
@@ -291,6 +280,7 @@ def submit_complaint(
             "village": village,
             "organisation_id": complaint.organisation_id,
             "photo": stored is not None,
+            "incident": incident.public_id,
             "contact": bool(
                 complaint.contact_name or complaint.contact_phone or data.contact_email
             ),
@@ -342,10 +332,16 @@ def _updates(session: Session, complaint: Complaint) -> list[ComplaintUpdate]:
 
 
 def _view(
-    session: Session, complaint: Complaint, *, private: bool, private_stations: bool = False
+    session: Session,
+    complaint: Complaint,
+    *,
+    private: bool,
+    private_stations: bool = False,
+    now: datetime | None = None,
 ) -> ComplaintPublic:
     """`private`: the reporter's or staff's details; `private_stations`: factories' private
     stations in the evidence too (staff only: a reporter is the public for those)."""
+    now = now or datetime.now(UTC)
     updates = _updates(session, complaint)
     names = _names(session, [complaint.organisation_id, *(u.organisation_id for u in updates)])
     common: dict[str, Any] = {
@@ -371,6 +367,19 @@ def _view(
             )
             for u in updates
         ],
+        "incident": incident_of(session, complaint),
+        "fixed_at": complaint.fixed_at if complaint.status is ComplaintStatus.FIXED else None,
+        "change": (
+            measured_change(
+                session,
+                evidence=complaint.evidence,
+                observed_at=complaint.observed_at,
+                fixed_at=complaint.fixed_at,
+                now=now,
+            )
+            if complaint.status is ComplaintStatus.FIXED
+            else []
+        ),
         "created_at": complaint.created_at,
         "updated_at": complaint.updated_at,
     }
@@ -385,6 +394,7 @@ def _view(
         contact_phone=complaint.contact_phone,
         contact_email=complaint.contact_email,
         has_photo=complaint.photo_file is not None,
+        follow_up_due=follow_up_due(complaint, now=now),
     )
 
 
@@ -400,12 +410,19 @@ def _may_act(actor: Principal, complaint: Complaint) -> bool:
     )
 
 
-def public_complaint(session: Session, public_id: str) -> ComplaintPublic:
-    return _view(session, _get(session, public_id), private=False)
+def public_complaint(
+    session: Session, public_id: str, *, now: datetime | None = None
+) -> ComplaintPublic:
+    return _view(session, _get(session, public_id), private=False, now=now)
 
 
 def private_complaint(
-    session: Session, public_id: str, *, token: str | None, viewer: Principal
+    session: Session,
+    public_id: str,
+    *,
+    token: str | None,
+    viewer: Principal,
+    now: datetime | None = None,
 ) -> ComplaintPrivate:
     """The reporter's view through the token, or the staff's (backbone, admins, officials
     and the assigned organisation's people) without it."""
@@ -416,7 +433,7 @@ def private_complaint(
         if not (viewer.has_role(*STAFF) or _may_act(viewer, complaint)):
             raise NotFound(f"no complaint {public_id!r}")
     staff = viewer.has_role(*STAFF)
-    view = _view(session, complaint, private=True, private_stations=staff)
+    view = _view(session, complaint, private=True, private_stations=staff, now=now)
     assert isinstance(view, ComplaintPrivate)
     return view
 
@@ -477,6 +494,11 @@ def add_update(
     previous = complaint.status
     if data.status is not None:
         complaint.status = data.status
+        if data.status is ComplaintStatus.FIXED and previous is not ComplaintStatus.FIXED:
+            complaint.fixed_at = now
+            complaint.follow_up_asked_at = None
+        elif data.status is not ComplaintStatus.FIXED:
+            complaint.fixed_at = None
     complaint.updated_at = now
     session.add(
         ComplaintUpdate(
@@ -492,6 +514,7 @@ def add_update(
         )
     )
     session.flush()
+    _refresh_incident_of(session, complaint, now=now)
     record_change(
         session,
         actor=actor,
@@ -501,7 +524,14 @@ def add_update(
         before=before,
         after=_snapshot(complaint) | {"note": data.note.strip(), "public": data.public},
     )
-    return private_complaint(session, public_id, token=None, viewer=actor)
+    return private_complaint(session, public_id, token=None, viewer=actor, now=now)
+
+
+def _refresh_incident_of(session: Session, complaint: Complaint, *, now: datetime) -> None:
+    if complaint.incident_id is not None:
+        incident = session.get(ComplaintIncident, complaint.incident_id)
+        if incident is not None:
+            refresh_incident(session, incident, now=now)
 
 
 def reporter_reply(
@@ -514,6 +544,7 @@ def reporter_reply(
     previous = complaint.status
     if complaint.status.closed:
         complaint.status = ComplaintStatus.CONFIRMED
+        complaint.fixed_at = None
     complaint.updated_at = now
     session.add(
         ComplaintUpdate(
@@ -537,12 +568,139 @@ def reporter_reply(
         before=before,
         after=_snapshot(complaint) | {"reporter_reply": True},
     )
-    return private_complaint(session, public_id, token=token, viewer=ANONYMOUS)
+    _refresh_incident_of(session, complaint, now=now)
+    return private_complaint(session, public_id, token=token, viewer=ANONYMOUS, now=now)
+
+
+def reporter_still_fixed(
+    session: Session, *, public_id: str, token: str, now: datetime
+) -> ComplaintPrivate:
+    """The reporter's answer to the follow-up: still fixed. Recorded; the case stays closed."""
+    complaint = _by_token(session, public_id, token)
+    if complaint.status is not ComplaintStatus.FIXED:
+        raise InvalidInput("only a fixed complaint can be confirmed as still fixed")
+    complaint.updated_at = now
+    complaint.follow_up_asked_at = complaint.follow_up_asked_at or now
+    session.add(
+        ComplaintUpdate(
+            complaint_id=complaint.id,
+            status_before=complaint.status,
+            status=complaint.status,
+            organisation_id=complaint.organisation_id,
+            note=STILL_FIXED_NOTE,
+            public=True,
+            author="reporter",
+            created_at=now,
+        )
+    )
+    session.flush()
+    record_change(
+        session,
+        actor=Principal(label="complaint reporter"),
+        action="update",
+        entity="complaint",
+        entity_id=complaint.public_id,
+        before=None,
+        after={"still_fixed": True},
+    )
+    return private_complaint(session, public_id, token=token, viewer=ANONYMOUS, now=now)
+
+
+def triage_complaints(
+    session: Session,
+    *,
+    actor: Principal,
+    status: ComplaintStatus | None = None,
+    kind: ComplaintKind | None = None,
+    village: str | None = None,
+    organisation_id: int | None = None,
+    unassigned: bool = False,
+    limit: int = 100,
+    now: datetime | None = None,
+) -> list[ComplaintPrivate]:
+    """The staff's work list, newest first: every complaint for the backbone and admins, the
+    ones assigned to their organisation for anyone else signed in."""
+    if actor.is_anonymous:
+        raise Forbidden("sign in to triage complaints")
+    query = select(Complaint).order_by(Complaint.created_at.desc(), Complaint.id.desc())
+    if not actor.is_manager:
+        if actor.organisation_id is None:
+            return []
+        query = query.where(Complaint.organisation_id == actor.organisation_id)
+    if status is not None:
+        query = query.where(Complaint.status == status)
+    if kind is not None:
+        query = query.where(Complaint.kind == kind)
+    if village is not None:
+        query = query.where(Complaint.village == village)
+    if unassigned:
+        query = query.where(Complaint.organisation_id.is_(None))
+    elif organisation_id is not None:
+        query = query.where(Complaint.organisation_id == organisation_id)
+    staff = actor.has_role(*STAFF)
+    views = []
+    for complaint in session.scalars(query.limit(min(limit, MAX_LISTED))):
+        view = _view(session, complaint, private=True, private_stations=staff, now=now)
+        assert isinstance(view, ComplaintPrivate)
+        views.append(view)
+    return views
 
 
 def _snapshot(complaint: Complaint) -> dict[str, Any]:
     return {
         "status": complaint.status.value,
+        "fixed_at": complaint.fixed_at.isoformat() if complaint.fixed_at else None,
         "organisation_id": complaint.organisation_id,
         "note_public": complaint.note_public,
     }
+
+
+def update_incident_of(
+    session: Session,
+    *,
+    actor: Principal,
+    public_id: str,
+    data: ComplaintUpdateCreate,
+    now: datetime,
+) -> list[str]:
+    """The same step for every complaint of the complaint's incident that is still open
+    (the one named included), so an event is handled once; complaints the actor may not act
+    on are left as they are. The ids updated."""
+    complaint = _get(session, public_id)
+    if not _may_act(actor, complaint):
+        raise Forbidden("only the backbone and the assigned organisation update a complaint")
+    others = (
+        list(
+            session.scalars(
+                select(Complaint)
+                .where(
+                    Complaint.incident_id == complaint.incident_id,
+                    Complaint.id != complaint.id,
+                    Complaint.status.not_in(CLOSED_STATUSES),
+                )
+                .order_by(Complaint.id)
+            )
+        )
+        if complaint.incident_id is not None
+        else []
+    )
+    updated = [complaint.public_id]
+    add_update(session, actor=actor, public_id=complaint.public_id, data=data, now=now)
+    for other in others:
+        if _may_act(actor, other):
+            add_update(session, actor=actor, public_id=other.public_id, data=data, now=now)
+            updated.append(other.public_id)
+    return updated
+
+
+def incident_sizes(session: Session, public_ids: Iterable[str]) -> dict[str, int]:
+    """For each incident id, how many complaints it holds."""
+    wanted = list(public_ids)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(ComplaintIncident.public_id, ComplaintIncident.complaint_count).where(
+            ComplaintIncident.public_id.in_(wanted)
+        )
+    )
+    return {row.public_id: row.complaint_count for row in rows}

@@ -27,6 +27,7 @@ from core.models.commitment import (
 from core.models.complaint import (
     CLOSED_STATUSES,
     Complaint,
+    ComplaintIncident,
     ComplaintKind,
     ComplaintStatus,
     ComplaintUpdate,
@@ -114,6 +115,7 @@ __all__ = [
     "WorkingGroupTarget",
     "CLOSED_STATUSES",
     "Complaint",
+    "ComplaintIncident",
     "ComplaintKind",
     "ComplaintStatus",
     "ComplaintUpdate",

@@ -95,6 +95,39 @@ class Complaint(Base):
     """The organisation the complaint is assigned to: the one that can act on its cause."""
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     """The nearest stations' values when the complaint was made, frozen at submission."""
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("complaint_incident.id", ondelete="SET NULL"), index=True
+    )
+    """The event this complaint belongs to, with the others made at the same time and place."""
+    fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When it was last closed as fixed: the measured change and the follow-up count from it."""
+    follow_up_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the reporter was asked whether it is still fixed (once per fix)."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ComplaintIncident(Base):
+    """One event several people complained about: complaints close in time and place, or
+    during the same measured peak at the station nearest to them."""
+
+    __tablename__ = "complaint_incident"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_complaint_id)
+    status: Mapped[ComplaintStatus] = mapped_column(_enum(ComplaintStatus), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    """The earliest observed time of its complaints."""
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    """The latest observed time of its complaints."""
+    latitude: Mapped[float | None] = mapped_column(Float)
+    """Centre: the mean of its complaints' points (None when none gave a point)."""
+    longitude: Mapped[float | None] = mapped_column(Float)
+    village: Mapped[str | None] = mapped_column(String(200))
+    peak_station: Mapped[str | None] = mapped_column(String(64))
+    """The station whose measured peak the complaints share, if any."""
+    complaint_count: Mapped[int] = mapped_column(Integer)
+    fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -44,7 +44,8 @@ from core.standards.parameters import BY_ID, from_milli, parameter_by_code
 REPORTERS = frozenset({Role.VOLUNTEER, Role.BACKBONE, Role.ADMIN})
 """Who may report: volunteers, and the backbone and admins who stand in for them."""
 MAX_MANUAL_AGE = timedelta(days=31)
-"""A hand-typed reading older than this is more likely a typing mistake than a late note."""
+"""A hand-typed reading, an observation or a complaint older than this is more likely a typing
+mistake than a late note (an older complaint is a matter for a meeting)."""
 MAX_FUTURE_SKEW = timedelta(minutes=5)
 NEAREST_VILLAGE_KM = 5.0
 """Topic prefix of the messages the manual adapter builds; never published on MQTT."""
@@ -59,7 +60,8 @@ class Storage:
     max_photo_bytes: int
 
 
-def _check_time(moment: datetime, *, now: datetime) -> None:
+def check_time(moment: datetime, *, now: datetime) -> None:
+    """Refuses a time in the future or older than MAX_MANUAL_AGE, naming the field."""
     if moment > now + MAX_FUTURE_SKEW:
         raise ReportRefused(
             f"time {moment.isoformat()} is in the future", field="time", code="future"
@@ -97,7 +99,7 @@ def report_reading(
     _require_reporter(actor)
     station = _station_to_report_for(session, actor=actor, code=data.station_code)
     moment = to_utc(data.time) if data.time is not None else now
-    _check_time(moment, now=now)
+    check_time(moment, now=now)
     parameter_info = parameter_by_code(data.parameter)
     if parameter_info is None:
         raise ReportRefused(
@@ -218,7 +220,7 @@ def report_observation(
     should the transaction then fail, a file without a row is left, never the reverse."""
     user_id = _require_reporter(actor)
     moment = to_utc(data.observed_at) if data.observed_at is not None else now
-    _check_time(moment, now=now)
+    check_time(moment, now=now)
     known = villages(session, actor=actor)
     village = data.village.strip() if data.village is not None else None
     if village is not None and village not in known:

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from api.auth import declares_access
-from api.routers.reports import storage_of
+from api.uploads import storage_of
 from core.access.principal import ANONYMOUS, Principal, system_principal
 from core.accounts.api_keys import create_api_key
 from core.accounts.schemas import ApiKeyCreate
@@ -145,6 +145,9 @@ SEE_NOTES = frozenset({"volunteer", "official", *MANAGERS})
 OBSERVATION = {"kind": "visible_dust", "village": "Na Phra Lan", "note": "Dust over the road"}
 REPLY = {"token": "{complaint_token}", "note": "still dusty"}
 COMPLAINT = {"kind": "dust", "village": "Na Phra Lan", "contact_phone": "081-555-0100"}
+COMPLAINT_TRIAGE_STEP = {"status": "confirmed", "note": "called the quarry"}
+COMPLAINT_STILL_FIXED = {"token": "{complaint_token}"}
+COMPLAINT_OPEN311 = {"service_code": "dust", "address_string": "Na Phra Lan"}
 
 
 TARGET = {
@@ -655,6 +658,18 @@ TABLE: tuple[Row, ...] = (
     Row("GET", "/open311/v2/requests.json", ALL),
     Row("GET", "/open311/v2/requests.json", frozenset(), sees="{complaint_phone}", name="contact"),
     Row("GET", "/open311/v2/requests/{service_request_id}.json", ALL),
+    Row("POST", "/open311/v2/requests.json", ALL, form=COMPLAINT_OPEN311),
+    # Triage: every signed-in person has the page, listing what they may act on; the
+    # complaint's contact only for the staff of its organisation and the backbone.
+    Row("GET", "/manage/complaints", SIGNED_IN),
+    Row("GET", "/manage/complaints", STAFF, sees="{complaint_phone}", name="contact"),
+    Row("POST", "/manage/complaints/{public_id}", STAFF, form=COMPLAINT_TRIAGE_STEP),
+    Row("POST", "/complain/{public_id}/still-fixed", ALL, form=COMPLAINT_STILL_FIXED),
+    # The public map and incidents: anonymised for everyone.
+    Row("GET", "/complaints-map", ALL, sees="{complaint_village}", name="shows the village"),
+    Row("GET", "/complaints-map", frozenset(), sees="{complaint_phone}", name="contact"),
+    Row("GET", "/complaint-incidents", ALL),
+    Row("GET", "/complaint-incidents/nearby", ALL),
     # Quality control's review: the backbone and admins.
     Row("GET", "/quality/readings", MANAGERS),
     Row("POST", "/quality/readings/review", MANAGERS, REVIEW),
@@ -901,6 +916,9 @@ CONCRETE = {
     "GET /complain/{public_id} no token": "/complain/{complaint_id}",
     "POST /complain/{public_id}/reply": "/complain/{complaint_id}/reply",
     "POST /complaints/{public_id}/updates": "/complaints/{complaint_id}/updates",
+    "POST /manage/complaints/{public_id}": "/manage/complaints/{complaint_id}",
+    "POST /complain/{public_id}/still-fixed": "/complain/{complaint_id}/still-fixed",
+    "GET /complaint-incidents/nearby": "/complaint-incidents/nearby?village={complaint_village}",
     "POST /complaints/{public_id}/reply": (
         "/complaints/{complaint_id}/reply?token={complaint_token}"
     ),

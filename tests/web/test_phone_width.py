@@ -15,6 +15,8 @@ STAFF_PAGES = (
     "/manage/subscriptions",
     "/manage/bulletins",
     "/manage/targets",
+    "/manage/complaints",
+    "/complaints-map",
     "/air-bulletins",
     "/rejected",
     "/factory-reports",

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from api.auth import public, require_roles
-from api.routers.reports import read_photo
+from api.uploads import read_photo
 from api.web.forms import submit
 from api.web.i18n import N_
 from api.web.rendering import Page, PageDep

@@ -10,15 +10,20 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from api.auth import public
-from api.routers.reports import read_photo, storage_of
+from api.uploads import read_photo, storage_of
 from api.web.forms import field_errors
 from api.web.i18n import N_
-from api.web.pages.report import REFUSALS, _parse_local
 from api.web.rendering import Page, PageDep
+from api.web.report_forms import BAD_TIME, REFUSALS, local_input, parse_local
 from api.web.routing import PageRoute
 from core.complaints.schemas import MAX_NOTE_CHARS, ComplaintCreate, ReporterReply
-from core.complaints.service import private_complaint, reporter_reply, submit_complaint
-from core.kit.errors import NotFound
+from core.complaints.service import (
+    private_complaint,
+    reporter_reply,
+    reporter_still_fixed,
+    submit_complaint,
+)
+from core.kit.errors import InvalidInput, NotFound
 from core.models import ComplaintKind, ComplaintStatus
 from core.reports.errors import ReportRefused
 from core.reports.service import villages
@@ -47,14 +52,16 @@ STATUS_NAMES = {
     ComplaintStatus.REFERRED: N_("Referred"),
 }
 PLACE_NEEDED = N_("Choose a village, or give the exact place.")
-BAD_TIME = N_("Enter a date and time.")
+INCIDENT_CLOSED = N_(
+    "This incident is closed, or not at this place and time: send your complaint on its own."
+)
 FIELD_OF = {"observed_at": "time", "": "village"}
 
 
 def _form(
     page: Page, *, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None
 ) -> HTMLResponse:
-    now_input = page.now.astimezone(page.settings.zone).strftime("%Y-%m-%dT%H:%M")
+    now_input = local_input(page.now, page)
     return page.render(
         "complain.html",
         {
@@ -63,6 +70,7 @@ def _form(
             "values": {"time": now_input} | (values or {}),
             "errors": errors or {},
             "now_input": now_input,
+            "zone_offset": page.now.astimezone(page.settings.zone).isoformat()[-6:],
             "max_note": MAX_NOTE_CHARS,
         },
         status_code=status.HTTP_422_UNPROCESSABLE_CONTENT if errors else 200,
@@ -87,6 +95,7 @@ def complain(
     contact_name: Annotated[str, Form()] = "",
     contact_phone: Annotated[str, Form()] = "",
     contact_email: Annotated[str, Form()] = "",
+    incident: Annotated[str, Form()] = "",
     photo: Annotated[UploadFile | None, File()] = None,
 ) -> HTMLResponse:
     """The private link on success; else the form again with the reason by the field."""
@@ -101,9 +110,10 @@ def complain(
         "contact_name": contact_name,
         "contact_phone": contact_phone,
         "contact_email": contact_email,
+        "incident": incident,
     }
     try:
-        moment = _parse_local(time, page)
+        moment = parse_local(time, page)
     except ValueError:
         return _form(page, values=shown, errors={"time": page.gettext(BAD_TIME)})
     try:
@@ -130,6 +140,9 @@ def complain(
     except ReportRefused as refused:
         message = page.gettext(REFUSALS[refused.code], **refused.values)
         return _form(page, values=shown, errors={refused.field: message})
+    except InvalidInput:
+        shown["incident"] = ""
+        return _form(page, values=shown, errors={"incident": page.gettext(INCIDENT_CLOSED)})
     return page.render(
         "complain_done.html",
         {"receipt": receipt, "link": f"/complain/{receipt.id}?token={receipt.token}"},
@@ -141,7 +154,9 @@ def _status_page(
     page: Page, public_id: str, token: str, *, error: str | None = None
 ) -> HTMLResponse:
     try:
-        complaint = private_complaint(page.session, public_id, token=token, viewer=page.principal)
+        complaint = private_complaint(
+            page.session, public_id, token=token, viewer=page.principal, now=page.now
+        )
     except NotFound:
         return page.render("complain_status.html", {"complaint": None}, status_code=404)
     return page.render(
@@ -187,4 +202,21 @@ def complaint_reply(
         )
     except NotFound:
         return page.render("complain_status.html", {"complaint": None}, status_code=404)
+    return _status_page(page, public_id[:32], token)
+
+
+@router.post(
+    "/complain/{public_id}/still-fixed", response_class=HTMLResponse, dependencies=[Depends(public)]
+)
+def complaint_still_fixed(
+    page: PageDep, public_id: str, token: Annotated[str, Form(max_length=64)] = ""
+) -> HTMLResponse:
+    """The follow-up's answer: still fixed. Recorded; the complaint stays closed."""
+    try:
+        with page.session.begin_nested():
+            reporter_still_fixed(page.session, public_id=public_id[:32], token=token, now=page.now)
+    except NotFound:
+        return page.render("complain_status.html", {"complaint": None}, status_code=404)
+    except InvalidInput:
+        pass
     return _status_page(page, public_id[:32], token)

@@ -4,7 +4,6 @@ keep. Works without JavaScript; the location button only fills in the point."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile, status
@@ -12,10 +11,11 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ValidationError
 
 from api.auth import require_roles
-from api.routers.reports import read_photo, storage_of
+from api.uploads import read_photo, storage_of
 from api.web.forms import field_errors
 from api.web.i18n import N_
 from api.web.rendering import Page, PageDep
+from api.web.report_forms import BAD_TIME, REFUSALS, local_input, parse_local
 from api.web.routing import PageRoute
 from core.kit.errors import Conflict, Forbidden, NotFound
 from core.models import ObservationKind
@@ -42,24 +42,10 @@ KIND_NAMES = {
     ObservationKind.STRONG_SMELL: N_("Strong smell"),
     ObservationKind.OTHER: N_("Something else"),
 }
-REFUSALS = {
-    "future": N_("This time is in the future."),
-    "too_old": N_("This time is more than 31 days ago: check the date."),
-    "unknown_village": N_("Choose one of the villages."),
-    "photo_too_large": N_("The photo is larger than %(size)s. Take a smaller one."),
-    "photo_type": N_("This file is not a photo: send a JPEG, PNG or WebP image."),
-    "unknown_parameter": N_("Choose one of the options."),
-    "out_of_range": N_("Not plausible: the value must be between %(minimum)s and %(maximum)s."),
-}
 PLACE_NEEDED = N_("Choose a village, or use your location.")
 NOT_YOURS = N_("You do not keep this station.")
 ALREADY = N_("This station already has a reading of this measure at this time.")
-BAD_TIME = N_("Enter a date and time.")
 FIELD_OF = {"observed_at": "time", "": "village", "station_code": "station_code"}
-
-
-def _local_input(moment: datetime, page: Page) -> str:
-    return moment.astimezone(page.settings.zone).strftime("%Y-%m-%dT%H:%M")
 
 
 def _report_page(
@@ -71,7 +57,7 @@ def _report_page(
     status_code: int | None = None,
 ) -> HTMLResponse:
     """The form; with errors, 422 unless `status_code` says otherwise."""
-    now_input = _local_input(page.now, page)
+    now_input = local_input(page.now, page)
     return page.render(
         "report.html",
         {
@@ -93,19 +79,6 @@ def _report_page(
 @router.get("/report", response_class=HTMLResponse, dependencies=[Depends(reporters)])
 def report_form(page: PageDep) -> HTMLResponse:
     return _report_page(page)
-
-
-def _parse_local(text: str, page: Page) -> datetime | None:
-    """A `datetime-local` value is the deployment's local time; empty means now."""
-    if not text.strip():
-        return None
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(BAD_TIME) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=page.settings.zone)
-    return moment
 
 
 def _validated(page: Page, model: type[BaseModel], values: dict[str, Any]) -> Any:
@@ -148,7 +121,7 @@ def submit_report(
         "value": value,
     }
     try:
-        moment = _parse_local(time, page)
+        moment = parse_local(time, page)
     except ValueError:
         return _report_page(page, values=shown, errors={"time": page.gettext(BAD_TIME)}, form=form)
     if form == READING:
