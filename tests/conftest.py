@@ -163,3 +163,17 @@ def mosquitto() -> Iterator[Mosquitto]:
 def topic_prefix() -> str:
     """Topics of this test's own, so tests never see each other's messages."""
     return f"test-{uuid.uuid4().hex[:10]}/dustwatch/v1"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files holding slow tests first (the longest, the outage and the demo, at the
+    very front): the workers take files in this order, so no worker is left at the end
+    with a two-minute test while the other waits."""
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    first = ("test_outage.py", "test_main.py")
+
+    def order(item: pytest.Item) -> tuple[int, int]:
+        name = item.path.name
+        return (0 if item.path in slow else 1, first.index(name) if name in first else len(first))
+
+    items.sort(key=order)

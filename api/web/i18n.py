@@ -7,6 +7,7 @@ update them.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
@@ -32,11 +33,23 @@ def N_(message: str) -> str:
     return message
 
 
+def _po_file(directory: Path, language: str) -> Path:
+    return directory / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
 def load_catalogues(directory: Path = LOCALE_DIR) -> dict[str, Translations]:
-    """Each language's catalogue, compiled from its `.po`; fuzzy entries are left out."""
+    """Each language's catalogue, compiled from its `.po`; fuzzy entries are left out.
+    Compiled once per process and version of the files: every app built in the same process
+    (the tests build hundreds) shares them, and an edited `.po` is compiled again."""
+    versions = tuple(_po_file(directory, language).stat().st_mtime_ns for language in LANGUAGES)
+    return _compiled(directory, versions)
+
+
+@functools.cache
+def _compiled(directory: Path, versions: tuple[int, ...]) -> dict[str, Translations]:
     catalogues: dict[str, Translations] = {}
     for language in LANGUAGES:
-        with (directory / language / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as po:
+        with _po_file(directory, language).open("rb") as po:
             catalogue = read_po(po, locale=language, domain=DOMAIN)
         compiled = BytesIO()
         write_mo(compiled, catalogue)

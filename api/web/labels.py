@@ -45,3 +45,14 @@ UNIT_DIGITS = {"mg/L": 2, "pH": 2}
 """Decimals shown for water measures, whose limits (DO 4.0, NH3-N 0.5) are near the values:
 one decimal would show 3.96 mg/L as 4."""
 UNITS = {"ug/m3": "µg/m³", "degC": "°C", "mg/Nm3": "mg/Nm³", "deg": "°", "pH": ""}
+SECTOR_NAMES = {
+    "N": N_("North"),
+    "NE": N_("North-east"),
+    "E": N_("East"),
+    "SE": N_("South-east"),
+    "S": N_("South"),
+    "SW": N_("South-west"),
+    "W": N_("West"),
+    "NW": N_("North-west"),
+}
+"""Compass sectors the wind blows from (core/indicators/wind.py)."""

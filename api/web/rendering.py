@@ -23,6 +23,7 @@ from api.web.labels import (
     KIND_NAMES,
     PARAMETER_NAMES,
     ROLE_NAMES,
+    SECTOR_NAMES,
     UNIT_DIGITS,
     UNITS,
 )
@@ -66,7 +67,9 @@ def make_web_ui() -> WebUi:
     )
     # {% trans %} calls gettext(message, **values) and leaves escaping and % to it.
     environment.newstyle_gettext = True  # type: ignore[attr-defined]
-    environment.globals.update(gettext=_gettext, _=_gettext, ngettext=_ngettext)
+    environment.globals.update(
+        gettext=_gettext, _=_gettext, ngettext=_ngettext, sector_names=SECTOR_NAMES
+    )
     environment.filters.update(
         local_time=_local_time,
         local_day=_local_day,

@@ -25,12 +25,17 @@ from cli.demo.water import RIVER
 from core.access.principal import ANONYMOUS, Principal
 from core.accounts.signin import principal_for_user
 from core.accounts.users import find_user
+from core.actions.schemas import ActionCreate
+from core.actions.service import create_action
 from core.commitments.schemas import CommitmentCreate
 from core.commitments.service import agree_commitment, create_commitment
 from core.complaints.schemas import ComplaintCreate
 from core.complaints.service import submit_complaint
 from core.kit.errors import Conflict
 from core.models import (
+    Action,
+    ActionKind,
+    ActionStatus,
     Commitment,
     CommitmentAveraging,
     CommitmentKind,
@@ -154,6 +159,8 @@ def ensure_agenda(session: Session, case: DemoCase, *, now: datetime, zone: Zone
             pass
     for plan in TARGETS[case.name]:
         _ensure_target(session, case, plan, baseline_start, now=now, zone=zone)
+    for action in ACTIONS.get(case.name, ()):
+        _ensure_action(session, case, action, now=now, zone=zone)
     if case.name == "water":
         _ensure_commitment(session, case, baseline_start, now=now)
         _ensure_complaints(session, now=now, zone=zone)
@@ -195,6 +202,79 @@ def _ensure_target(
             session, target_id=target.id, actor=_person(session, case, name), now=now, zone=zone
         )
     log.info("demo: target %r agreed", plan.title_en)
+
+
+@dataclass(frozen=True)
+class ActionPlan:
+    who: str
+    """The demo account (by e-mail name) whose organisation owns the action."""
+    title_th: str
+    title_en: str
+    kind: ActionKind
+    responsible: str
+    target_title_en: str
+    station_codes: tuple[str, ...]
+    started_days_ago: int
+    due_in_days: int
+    status: ActionStatus
+
+
+ACTIONS: dict[str, tuple[ActionPlan, ...]] = {
+    "dust": (
+        ActionPlan(
+            "operator-a",
+            "รดน้ำถนนขนส่งหน้าโรงโม่ทุกชั่วโมง 06:00–10:00",
+            "Water the haul road in front of the quarry every hour 06:00–10:00",
+            ActionKind.ROAD_WATERING,
+            "Site manager, factory A",
+            TARGETS["dust"][0].title_en,
+            ("npl-v01",),
+            started_days_ago=10,
+            due_in_days=80,
+            status=ActionStatus.IN_PROGRESS,
+        ),
+        ActionPlan(
+            "operator-b",
+            "คลุมผ้าใบรถบรรทุกทุกคันก่อนออกจากโรงงาน",
+            "Cover every truck before it leaves the plant",
+            ActionKind.TRUCK_COVERS,
+            "Logistics lead, factory B",
+            TARGETS["dust"][1].title_en,
+            ("npl-v01", "npl-v02"),
+            started_days_ago=20,
+            due_in_days=-2,
+            status=ActionStatus.IN_PROGRESS,
+        ),
+    ),
+}
+"""The factories' actions towards the dust targets: one under way, one past its due date."""
+
+
+def _ensure_action(
+    session: Session, case: DemoCase, plan: ActionPlan, *, now: datetime, zone: ZoneInfo
+) -> None:
+    if session.scalars(select(Action.id).where(Action.title_en == plan.title_en)).first():
+        return
+    target_id = session.scalars(
+        select(Target.id).where(Target.title_en == plan.target_title_en)
+    ).one()
+    today = now.astimezone(zone).date()
+    create_action(
+        session,
+        data=ActionCreate(
+            title_th=plan.title_th,
+            title_en=plan.title_en,
+            kind=plan.kind,
+            responsible=plan.responsible,
+            start_date=today - timedelta(days=plan.started_days_ago),
+            due_date=today + timedelta(days=plan.due_in_days),
+            status=plan.status,
+            target_ids=[target_id],
+            station_codes=list(plan.station_codes),
+        ),
+        actor=_person(session, case, plan.who),
+        now=now,
+    )
 
 
 WASTEWATER_TITLE_EN = "Treated wastewater at the outfall: BOD at most 20 mg/L as a 24-hour mean"

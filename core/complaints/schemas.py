@@ -158,6 +158,10 @@ class ComplaintPublic(BaseModel):
     note: str | None
     organisation: str | None
     evidence: list[EvidencePublic]
+    wind_sector: str | None = None
+    """Where the wind blew from in that hour (N, NE, … NW), where wind is measured nearby."""
+    wind_from_degrees: float | None = None
+    wind_speed: float | None = None
     updates: list[UpdatePublic]
     incident: str | None
     fixed_at: datetime | None

@@ -34,6 +34,7 @@ from core.complaints.schemas import (
     UpdatePublic,
 )
 from core.indicators.averages import JUDGED_PARAMETERS, load_24h_verdicts
+from core.indicators.wind import sector_of, wind_sector_at
 from core.kit.errors import Forbidden, InvalidInput, NotFound
 from core.kit.geo import haversine_m
 from core.kit.means import hourly_mean_milli
@@ -145,6 +146,28 @@ def collect_evidence(
     return evidence
 
 
+def wind_near(
+    session: Session,
+    stations: list[tuple[Station, float | None]],
+    *,
+    at: datetime,
+    lat: float | None,
+    lon: float | None,
+) -> dict[str, float | None]:
+    """The wind of the hour: from the stations measuring it within 10 km of the point, or
+    from the village's own stations; nothing where no wind is measured."""
+    wind = wind_sector_at(
+        session,
+        at,
+        station_ids=None if lat is not None else [s.id for s, _ in stations],
+        near=(lat, lon) if lat is not None and lon is not None else None,
+    )
+    return {
+        "wind_from_degrees": wind.direction if wind else None,
+        "wind_speed": wind.speed if wind else None,
+    }
+
+
 def _organisation_of(
     session: Session, group: StakeholderGroup, village: str | None
 ) -> Organisation | None:
@@ -242,6 +265,7 @@ def submit_complaint(
         status=ComplaintStatus.OPEN,
         organisation_id=organisation.id if organisation else None,
         evidence=collect_evidence(session, near, at=moment, zone=zone),
+        **wind_near(session, near, at=moment, lat=data.latitude, lon=data.longitude),
         created_at=now,
         updated_at=now,
     )
@@ -368,6 +392,13 @@ def _view(
             for u in updates
         ],
         "incident": incident_of(session, complaint),
+        "wind_from_degrees": complaint.wind_from_degrees,
+        "wind_sector": (
+            sector_of(complaint.wind_from_degrees)
+            if complaint.wind_from_degrees is not None
+            else None
+        ),
+        "wind_speed": complaint.wind_speed,
         "fixed_at": complaint.fixed_at if complaint.status is ComplaintStatus.FIXED else None,
         "change": (
             measured_change(

@@ -94,6 +94,9 @@ class Complaint(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     """The organisation the complaint is assigned to: the one that can act on its cause."""
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    wind_from_degrees: Mapped[float | None] = mapped_column(Float)
+    """The hour's vector-mean wind direction near the place (where wind is measured)."""
+    wind_speed: Mapped[float | None] = mapped_column(Float)
     """The nearest stations' values when the complaint was made, frozen at submission."""
     incident_id: Mapped[int | None] = mapped_column(
         ForeignKey("complaint_incident.id", ondelete="SET NULL"), index=True

@@ -3,15 +3,19 @@ on the same connection for arranging data."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import SecretBytes, SecretStr
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
+from api.limits import SubmissionRate
 from core.kit.health import HealthRegistry
 from core.models import UserAccount
 from core.settings import Settings
@@ -34,15 +38,50 @@ class Api:
         return headers
 
 
+_APPS: dict[Hashable, FastAPI] = {}
+APPS_KEPT = 8
+
+
+def _key(value: Any) -> Hashable:
+    """Settings as a hashable value, secrets included (their JSON hides them)."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, _key(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(_key(v) for v in value)
+    if isinstance(value, SecretStr | SecretBytes):
+        return ("secret", value.get_secret_value())
+    return repr(value)
+
+
+def _app_for(settings: Settings) -> FastAPI:
+    """One app per worker and settings: FastAPI prepares each route's dependencies on its
+    first request, which costs more than most tests; the state a test may change is set
+    afresh by `make_api`."""
+    key = _key(settings.model_dump())
+    if key not in _APPS:
+        if len(_APPS) >= APPS_KEPT:
+            del _APPS[next(iter(_APPS))]
+        _APPS[key] = create_app(
+            settings=settings, session_factory=_unset, health_registry=HealthRegistry()
+        )
+    return _APPS[key]
+
+
+def _unset() -> Session:
+    raise AssertionError("make_api sets the session factory of each test")
+
+
 def make_api(engine: Engine, settings: Settings | None = None) -> Iterator[Api]:
     connection = engine.connect()
     transaction = connection.begin()
     factory = sessionmaker(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
     )
-    app = create_app(
-        settings=settings or Settings(), session_factory=factory, health_registry=HealthRegistry()
-    )
+    settings = settings or Settings()
+    app = _app_for(settings)
+    app.state.session_factory = factory
+    app.state.health = HealthRegistry()
+    app.state.submission_rate = SubmissionRate(settings.api.anonymous_submissions_per_hour)
     app.state.test_session_factory = factory
     session = factory()
     with TestClient(app, raise_server_exceptions=True) as client:

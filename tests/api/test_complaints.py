@@ -394,3 +394,43 @@ def test_a_villager_complains_on_the_page_and_follows_the_backbone_s_update(
     stranger = api.client.get(f"/complain/{public_id}?token=wrong")
     assert stranger.status_code == 404
     assert "burning rice straw" not in stranger.text
+
+
+def test_the_wind_of_that_hour_is_kept_with_the_evidence(api: Api, place: dict[str, int]) -> None:
+    now = datetime.now(UTC)
+    hour = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    then = (hour + timedelta(minutes=30)).isoformat()
+    calm = submit(api, kind="dust", latitude="14.681", longitude="100.871", time=then)
+    assert api.client.get(f"/complaints/{calm['id']}").json()["wind_sector"] is None
+
+    readings = [
+        {
+            "parameter": "wind_direction",
+            "value": 350,
+            "time": (hour + timedelta(minutes=5)).isoformat(),
+        },
+        {
+            "parameter": "wind_direction",
+            "value": 10,
+            "time": (hour + timedelta(minutes=15)).isoformat(),
+        },
+        {"parameter": "wind_speed", "value": 2, "time": (hour + timedelta(minutes=5)).isoformat()},
+        {"parameter": "wind_speed", "value": 4, "time": (hour + timedelta(minutes=15)).isoformat()},
+    ]
+    ingest_messages(
+        api.session,
+        messages=[IncomingMessage("dustwatch/v1/readings/v-1", json.dumps(readings).encode(), now)],
+        topic_prefix="dustwatch/v1",
+        zone=default_zone(),
+    )
+    api.session.commit()
+    windy = submit(api, kind="dust", latitude="14.681", longitude="100.871", time=then)
+    public = api.client.get(f"/complaints/{windy['id']}").json()
+    # 350° and 10° average to north (a vector mean), never to 180°.
+    assert public["wind_sector"] == "N"
+    # Weighted by speed (2 m/s from 350°, 4 m/s from 10°): a little east of north.
+    assert public["wind_from_degrees"] == pytest.approx(3.3, abs=0.1)
+    assert public["wind_speed"] == 3
+    # A complaint far from any wind station has none.
+    far = submit(api, kind="dust", village="Far", time=then)
+    assert api.client.get(f"/complaints/{far['id']}").json()["wind_sector"] is None

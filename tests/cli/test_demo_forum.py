@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cli.demo.cases import DUST
 from cli.demo.forum import ensure_demo_forum
 from cli.demo.people import ensure_demo
 from core.access.principal import ANONYMOUS
@@ -19,7 +20,7 @@ NOW = datetime(2026, 11, 30, 3, tzinfo=UTC)
 
 
 def test_the_demo_shows_a_forum_once(session: Session) -> None:
-    ensure_demo(session)
+    ensure_demo(session, DUST)
     for _ in range(2):
         ensure_demo_forum(session, now=NOW, zone=default_zone())
     assert session.scalar(select(func.count(WorkingGroup.id))) == 1

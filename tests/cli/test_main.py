@@ -148,6 +148,17 @@ def test_demo_fills_the_status_page_and_opens_an_alert(demo: Demo) -> None:
     detail = httpx.get(f"{demo.url}/targets/{targets[0]['id']}", timeout=10).json()
     assert detail["progress"]["counted"] is not None
 
+    # The factories' actions towards them, the haul-road watering with its measured change
+    # (and wind sectors: the haul-road station measures wind); the truck covers overdue.
+    actions = {a["kind"]: a for a in httpx.get(f"{demo.url}/actions", timeout=10).json()}
+    assert actions["truck_covers"]["overdue"] is True
+    watering = actions["road_watering"]
+    change = httpx.get(f"{demo.url}/actions/{watering['id']}/change", timeout=30).json()
+    assert change["available"] is True, change
+    assert change["before"]["valid_days"] > 0
+    assert change["after"]["valid_days"] > 0
+    assert change["by_wind"], "no wind sector although npl-v01 measures wind"
+
 
 def test_a_taken_port_gives_a_clear_message(tmp_path: Path) -> None:
     with socket.socket() as taken:

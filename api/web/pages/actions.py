@@ -15,6 +15,7 @@ from api.auth import public, require_roles
 from api.uploads import read_photo
 from api.web.forms import submit
 from api.web.i18n import N_
+from api.web.labels import SECTOR_NAMES
 from api.web.rendering import Page, PageDep
 from api.web.routing import PageRoute
 from core.actions.change import measured_change
@@ -68,16 +69,6 @@ REASONS = {
     "no_data": N_(
         "A period has no valid day of data on the action's stations: nothing to compare."
     ),
-}
-SECTOR_NAMES = {
-    "N": N_("North"),
-    "NE": N_("North-east"),
-    "E": N_("East"),
-    "SE": N_("South-east"),
-    "S": N_("South"),
-    "SW": N_("South-west"),
-    "W": N_("West"),
-    "NW": N_("North-west"),
 }
 NOT_YOURS = N_("Only your own organisation's actions, unless you are the backbone.")
 
