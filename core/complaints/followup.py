@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.access.principal import Principal
 from core.audit.service import record_change
+from core.complaints.notify import tell_reporter
 from core.complaints.schemas import MeasuredChange
 from core.kit.means import hourly_mean_milli
 from core.models import Complaint, ComplaintStatus, ComplaintUpdate, HourlyAggregate, Station
@@ -24,6 +25,10 @@ FOLLOW_UP_AFTER = timedelta(weeks=4)
 FOLLOW_UP_NOTE = "asked the reporter whether it is still fixed"
 STILL_FIXED_NOTE = "the reporter says it is still fixed"
 SYSTEM_AUTHOR = "dustwatch"
+FOLLOW_UP_QUESTION = (
+    "ผ่านไปสี่สัปดาห์แล้ว ปัญหายังได้รับการแก้ไขอยู่หรือไม่ ตอบได้ที่ลิงก์ส่วนตัว"
+    " / Four weeks on: is it still fixed? Answer through your private link."
+)
 
 
 def _mean_of_hourly_means(
@@ -144,6 +149,8 @@ def ask_follow_ups(session: Session, *, now: datetime) -> int:
                 created_at=now,
             )
         )
+        if complaint.contact_email:
+            tell_reporter(session, complaint, note=FOLLOW_UP_QUESTION, now=now)
         record_change(
             session,
             actor=Principal(label=SYSTEM_AUTHOR),

@@ -23,6 +23,7 @@ from core.access.principal import ANONYMOUS, SEE_ALL_PRIVATE, Principal
 from core.audit.service import record_change
 from core.complaints.followup import STILL_FIXED_NOTE, follow_up_due, measured_change
 from core.complaints.incidents import assign_incident, incident_of, refresh_incident
+from core.complaints.notify import tell_reporter
 from core.complaints.schemas import (
     ComplaintCreate,
     ComplaintPrivate,
@@ -546,6 +547,8 @@ def add_update(
     )
     session.flush()
     _refresh_incident_of(session, complaint, now=now)
+    if complaint.contact_email and (complaint.status is not previous or data.public):
+        tell_reporter(session, complaint, note=data.note.strip() if data.public else "", now=now)
     record_change(
         session,
         actor=actor,

@@ -325,6 +325,39 @@ def enqueue_bulletin_published(
     return messages
 
 
+def enqueue_to_person(
+    session: Session,
+    *,
+    channel: Channel,
+    address: str,
+    language: Language,
+    subject: str,
+    body: str,
+    payload: dict[str, object],
+    now: datetime,
+) -> OutboxMessage:
+    """One message to one person outside any subscription (a complainant who left an
+    e-mail address), in the caller's transaction: sent, retried and recorded like the
+    alerts' messages, with its own message id in the payload."""
+    message_id = str(uuid.uuid4())
+    message = OutboxMessage(
+        message_id=message_id,
+        channel=channel,
+        address=address,
+        language=language,
+        subject=subject[:400],
+        body=body,
+        payload=payload | {"message_id": message_id},
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
 @dataclass(frozen=True)
 class ClaimedMessage:
     """What a sender needs, read before the claim's commit so that sending needs no session."""

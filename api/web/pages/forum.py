@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 
 from api.auth import public, require_roles, signed_in
 from api.web.forms import submit
@@ -327,6 +328,22 @@ def edit_working_group(
     return _see_other(f"/manage/forum/working-groups/{group_id}?done=1")
 
 
+class MeetingForm(BaseModel):
+    """The meeting form as typed, for `_meeting_values` to check and convert."""
+
+    working_group_id: str = ""
+    title_th: str = ""
+    title_en: str = ""
+    starts_at: str = ""
+    place: str = ""
+    meeting_status: str = Field("planned", alias="status")
+    participant_ids: list[str] = []
+    agenda_th: str = ""
+    agenda_en: str = ""
+    documents: str = ""
+    minutes: str = ""
+
+
 def _meeting_values(
     page: Page,
     *,
@@ -386,45 +403,10 @@ def _agenda_errors(errors: dict[str, str], page: Page) -> dict[str, str]:
 @router.post("/manage/forum/meetings", dependencies=KEEPER)
 def add_meeting(
     page: PageDep,
-    working_group_id: Annotated[str, Form()] = "",
-    title_th: Annotated[str, Form()] = "",
-    title_en: Annotated[str, Form()] = "",
-    starts_at: Annotated[str, Form()] = "",
-    place: Annotated[str, Form()] = "",
-    meeting_status: Annotated[str, Form(alias="status")] = "planned",
-    participant_ids: Annotated[list[str], Form()] = [],  # noqa: B006
-    agenda_th: Annotated[str, Form()] = "",
-    agenda_en: Annotated[str, Form()] = "",
-    documents: Annotated[str, Form()] = "",
-    minutes: Annotated[str, Form()] = "",
+    form: Annotated[MeetingForm, Form()],
 ) -> Response:
-    shown = {
-        "working_group_id": working_group_id,
-        "title_th": title_th,
-        "title_en": title_en,
-        "starts_at": starts_at,
-        "place": place,
-        "status": meeting_status,
-        "participant_ids": participant_ids,
-        "agenda_th": agenda_th,
-        "agenda_en": agenda_en,
-        "documents": documents,
-        "minutes": minutes,
-    }
-    values, errors = _meeting_values(
-        page,
-        working_group_id=working_group_id,
-        title_th=title_th,
-        title_en=title_en,
-        starts_at=starts_at,
-        place=place,
-        meeting_status=meeting_status,
-        participant_ids=participant_ids,
-        agenda_th=agenda_th,
-        agenda_en=agenda_en,
-        documents=documents,
-        minutes=minutes,
-    )
+    shown = form.model_dump(by_alias=True)
+    values, errors = _meeting_values(page, **form.model_dump())
     if errors:
         return _manage_page(page, values=shown, errors=errors, form="meeting")
     outcome = submit(
@@ -495,46 +477,11 @@ def manage_meeting(page: PageDep, meeting_id: RowId) -> HTMLResponse:
 def edit_meeting(
     page: PageDep,
     meeting_id: RowId,
-    working_group_id: Annotated[str, Form()] = "",
-    title_th: Annotated[str, Form()] = "",
-    title_en: Annotated[str, Form()] = "",
-    starts_at: Annotated[str, Form()] = "",
-    place: Annotated[str, Form()] = "",
-    meeting_status: Annotated[str, Form(alias="status")] = "planned",
-    participant_ids: Annotated[list[str], Form()] = [],  # noqa: B006
-    agenda_th: Annotated[str, Form()] = "",
-    agenda_en: Annotated[str, Form()] = "",
-    documents: Annotated[str, Form()] = "",
-    minutes: Annotated[str, Form()] = "",
+    form: Annotated[MeetingForm, Form()],
 ) -> Response:
     """Mark the meeting held, add the participants present and the minutes."""
-    shown = {
-        "working_group_id": working_group_id,
-        "title_th": title_th,
-        "title_en": title_en,
-        "starts_at": starts_at,
-        "place": place,
-        "status": meeting_status,
-        "participant_ids": participant_ids,
-        "agenda_th": agenda_th,
-        "agenda_en": agenda_en,
-        "documents": documents,
-        "minutes": minutes,
-    }
-    values, errors = _meeting_values(
-        page,
-        working_group_id=working_group_id,
-        title_th=title_th,
-        title_en=title_en,
-        starts_at=starts_at,
-        place=place,
-        meeting_status=meeting_status,
-        participant_ids=participant_ids,
-        agenda_th=agenda_th,
-        agenda_en=agenda_en,
-        documents=documents,
-        minutes=minutes,
-    )
+    shown = form.model_dump(by_alias=True)
+    values, errors = _meeting_values(page, **form.model_dump())
     if not errors:
         outcome = submit(
             page,
