@@ -110,12 +110,9 @@ def _run(
     publisher = None
     try:
         if demo_interval is not None:
-            from datetime import UTC, datetime
-
             from cli.demo.bulletins import once_stored
             from cli.demo.cases import CASES
             from cli.demo.devices import issue_demo_device_passwords
-            from cli.demo.forum import ensure_demo_forum
             from cli.demo.people import ensure_demo
             from cli.demo.publisher import DemoPublisher
 
@@ -123,8 +120,6 @@ def _run(
             with runtime.session_factory.begin() as session:
                 accounts = ensure_demo(session, case)
                 device_passwords = issue_demo_device_passwords(session, case)
-                if case.name == "dust":
-                    ensure_demo_forum(session, now=datetime.now(UTC), zone=settings.zone)
             _print_demo_accounts(accounts, base=f"http://{settings.api.host}:{settings.api.port}")
             host, port = settings.mqtt.embedded_host, settings.mqtt.embedded_port
             if not settings.mqtt.embedded:

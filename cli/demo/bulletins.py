@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.bulletins.jobs import draft_due_bulletins
 from cli.demo.agenda import ensure_agenda
+from cli.demo.forum import ensure_demo_forum
 from cli.demo.spec import DemoCase
 from core.kit.health import HealthRegistry
 from core.settings import Settings
@@ -54,7 +55,8 @@ def once_stored(
     case: DemoCase,
 ) -> Callable[[threading.Event], None]:
     """What the demo publisher runs after the history: wait for the ingest, then publish the
-    bulletins (of the air case) and set up the agenda."""
+    bulletins (of the air case), set up the agenda and (dust) the forum, whose decisions
+    name the agenda's targets."""
 
     def publish(stop: threading.Event) -> None:
         wait_until_stored(health, stop)
@@ -64,6 +66,8 @@ def once_stored(
             publish_demo_bulletins(session_factory, settings)
         with session_factory.begin() as session:
             ensure_agenda(session, case, now=datetime.now(UTC), zone=settings.zone)
+            if case.name == "dust":
+                ensure_demo_forum(session, now=datetime.now(UTC), zone=settings.zone)
         log.info("demo: the %s case's targets, certified days and commitments are set", case.name)
 
     return publish

@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cli.demo.agenda import TARGETS
 from cli.demo.people import DEMO_ACTOR, DEMO_ORGANISATIONS
 from core.forum.schemas import AgendaItemIn, DecisionIn, MeetingIn, MemberIn, WorkingGroupIn
 from core.forum.service import create_meeting, create_working_group, record_decision
-from core.models import MeetingStatus, Organisation, WorkingGroup
+from core.models import MeetingStatus, Organisation, Target, WorkingGroup
 
 GROUP_TITLE_EN = "Haul roads of Na Phra Lan"
 
@@ -23,6 +24,10 @@ def _organisation_ids(session: Session) -> dict[str, int]:
     names = {demo.data.name_en: demo.key for demo in DEMO_ORGANISATIONS}
     rows = session.scalars(select(Organisation).where(Organisation.name_en.in_(names)))
     return {names[o.name_en]: o.id for o in rows}
+
+
+def _target_ids(session: Session, title_en: str) -> list[int]:
+    return list(session.scalars(select(Target.id).where(Target.title_en == title_en)))
 
 
 def ensure_demo_forum(session: Session, *, now: datetime, zone: ZoneInfo) -> None:
@@ -45,6 +50,7 @@ def ensure_demo_forum(session: Session, *, now: datetime, zone: ZoneInfo) -> Non
             description_en="Dust from the stone trucks on the haul roads: watering, covers "
             "and wheel washing.",
             area="Na Phra Lan",
+            target_ids=_target_ids(session, TARGETS["dust"][0].title_en),
             members=[
                 MemberIn(organisation_id=ids[key], joined_on=today - timedelta(days=60))
                 for key in members
@@ -89,6 +95,9 @@ def ensure_demo_forum(session: Session, *, now: datetime, zone: ZoneInfo) -> Non
             today + timedelta(days=30),
         ),
     )
+    # The signs serve the haul road's PM10 target (once the agenda has set it up), so that
+    # decision becomes the subdistrict's tracked action.
+    serves = {"sao": _target_ids(session, TARGETS["dust"][0].title_en)}
     for key, text_th, text_en, due in decisions:
         if key in ids:
             record_decision(
@@ -100,6 +109,7 @@ def ensure_demo_forum(session: Session, *, now: datetime, zone: ZoneInfo) -> Non
                     text_en=text_en,
                     responsible_organisation_id=ids[key],
                     due_on=due,
+                    target_ids=serves.get(key, []),
                 ),
                 now=now,
             )

@@ -159,6 +159,11 @@ def test_demo_fills_the_status_page_and_opens_an_alert(demo: Demo) -> None:
     assert change["after"]["valid_days"] > 0
     assert change["by_wind"], "no wind sector although npl-v01 measures wind"
 
+    # The forum's decision on truck speed signs serves the PM10 target: a tracked action.
+    decisions = httpx.get(f"{demo.url}/decisions", timeout=10).json()
+    tracked = [d for d in decisions if d["action_id"] is not None]
+    assert [d["action_status"] for d in tracked] == ["planned"]
+
 
 def test_a_taken_port_gives_a_clear_message(tmp_path: Path) -> None:
     with socket.socket() as taken:
