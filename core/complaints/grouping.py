@@ -1,17 +1,14 @@
 """Grouping by event, as plain deterministic rules: a new complaint belongs to an open
-incident when it was made near it in time and place, or during the same measured peak at
-the station nearest to both.
+incident when it was made near it in time and place, or downwind of the same source (the
+same wind, and the two places on one line along it, within WIND_RADIUS_KM), or during the
+same measured peak at the station nearest to both.
 
 Kept free of the database so that the geometry and time cases are tested directly; the
-service (core/complaints/incidents.py) feeds it the candidates and the peak check.
-
-"Downwind of the same source" is left for when wind is measured: a `wind_sector` field on
-`Sighting` and `Candidate` (the sector the wind came from at the nearest station) and one
-more rule in `same_event` (same sector, within WIND_RADIUS_KM of each other) add it without
-changing the callers."""
+service (core/complaints/incidents.py) feeds it the candidates and the peak check."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,6 +21,13 @@ NEAR_KM = 2.0
 """…when they are also this close to its centre."""
 PEAK_MAX_SPAN = timedelta(hours=24)
 """A measured peak is followed at most this long: longer is an episode, not an event."""
+
+WIND_RADIUS_KM = 5.0
+"""Complaints farther apart than this are not put together by the wind alone."""
+PLUME_HALF_ANGLE = 30.0
+"""How far (degrees) the line between two places may turn from the wind's axis and still
+be one plume: the wind sectors are 45 degrees wide."""
+SECTOR_DEGREES = {"N": 0, "NE": 45, "E": 90, "SE": 135, "S": 180, "SW": 225, "W": 270, "NW": 315}
 
 PeakCheck = Callable[[str, datetime, datetime], bool]
 """Whether the station's hourly means stayed over the standard from the first to the last
@@ -40,6 +44,8 @@ class Sighting:
     village: str | None
     peak_station: str | None
     """The nearest station with evidence, when that evidence shows the standard exceeded."""
+    wind_sector: str | None = None
+    """Where the wind came from in that hour (N, NE, … NW), where wind is measured."""
 
 
 @dataclass(frozen=True)
@@ -53,10 +59,12 @@ class Candidate:
     longitude: float | None
     village: str | None
     peak_station: str | None
+    wind_sector: str | None = None
+    """The wind of its complaints (the first measured)."""
 
 
-def distance_km(candidate: Candidate, sighting: Sighting) -> float | None:
-    """Between the incident's centre and the complaint's point; None without both."""
+def _points(candidate: Candidate, sighting: Sighting) -> tuple[float, float, float, float] | None:
+    """The incident's centre and the complaint's point, when both are known."""
     if (
         candidate.latitude is None
         or candidate.longitude is None
@@ -64,10 +72,13 @@ def distance_km(candidate: Candidate, sighting: Sighting) -> float | None:
         or sighting.longitude is None
     ):
         return None
-    return (
-        haversine_m(candidate.latitude, candidate.longitude, sighting.latitude, sighting.longitude)
-        / 1000
-    )
+    return candidate.latitude, candidate.longitude, sighting.latitude, sighting.longitude
+
+
+def distance_km(candidate: Candidate, sighting: Sighting) -> float | None:
+    """Between the incident's centre and the complaint's point; None without both."""
+    points = _points(candidate, sighting)
+    return haversine_m(*points) / 1000 if points is not None else None
 
 
 def near_in_place(candidate: Candidate, sighting: Sighting) -> bool:
@@ -94,8 +105,40 @@ def same_peak(candidate: Candidate, sighting: Sighting, peak: PeakCheck) -> bool
     return peak(station, first, last)
 
 
+def bearing_degrees(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The initial compass bearing from the first point to the second, 0 <= b < 360."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dlon = math.radians(lon2 - lon1)
+    y = math.sin(dlon) * math.cos(phi2)
+    x = math.cos(phi1) * math.sin(phi2) - math.sin(phi1) * math.cos(phi2) * math.cos(dlon)
+    return math.degrees(math.atan2(y, x)) % 360
+
+
+def _off_axis(bearing: float, axis: float) -> float:
+    """The angle between a bearing and an axis, either way along it (0..90)."""
+    turn = abs(bearing - axis) % 180
+    return min(turn, 180 - turn)
+
+
+def downwind_alike(candidate: Candidate, sighting: Sighting) -> bool:
+    """Both with the wind from the same sector, near in time, within WIND_RADIUS_KM, and
+    one place downwind of the other: the line between them runs along the wind."""
+    wind = sighting.wind_sector
+    if wind is None or wind != candidate.wind_sector or not near_in_time(candidate, sighting):
+        return False
+    points = _points(candidate, sighting)
+    if points is None or haversine_m(*points) / 1000 > WIND_RADIUS_KM:
+        return False
+    if points[:2] == points[2:]:
+        return True
+    bearing = bearing_degrees(*points)
+    return _off_axis(bearing, SECTOR_DEGREES[wind]) <= PLUME_HALF_ANGLE
+
+
 def same_event(candidate: Candidate, sighting: Sighting, peak: PeakCheck) -> bool:
     if near_in_time(candidate, sighting) and near_in_place(candidate, sighting):
+        return True
+    if downwind_alike(candidate, sighting):
         return True
     return same_peak(candidate, sighting, peak)
 

@@ -27,6 +27,7 @@ from core.complaints.grouping import (
     same_event,
 )
 from core.complaints.schemas import IncidentPublic
+from core.indicators.wind import sector_of
 from core.kit.errors import InvalidInput
 from core.kit.means import hourly_mean_milli
 from core.kit.time import floor_hour, to_utc
@@ -106,6 +107,7 @@ def _candidate(incident: ComplaintIncident) -> Candidate:
         longitude=incident.longitude,
         village=incident.village,
         peak_station=incident.peak_station,
+        wind_sector=incident.wind_sector,
     )
 
 
@@ -131,7 +133,13 @@ def _sighting(complaint: Complaint) -> Sighting:
         longitude=complaint.longitude,
         village=complaint.village,
         peak_station=peak_station(complaint.evidence),
+        wind_sector=_sector(complaint),
     )
+
+
+def _sector(complaint: Complaint) -> str | None:
+    degrees = complaint.wind_from_degrees
+    return sector_of(degrees) if degrees is not None else None
 
 
 def assign_incident(
@@ -172,6 +180,7 @@ def assign_incident(
             longitude=complaint.longitude,
             village=complaint.village,
             peak_station=peak_station(complaint.evidence),
+            wind_sector=_sector(complaint),
             complaint_count=0,
             created_at=now,
             updated_at=now,
@@ -185,8 +194,9 @@ def assign_incident(
 
 
 def refresh_incident(session: Session, incident: ComplaintIncident, *, now: datetime) -> None:
-    """Span, centre, count and status from its complaints: open while any is open (with the
-    status of the one changed last), else fixed when all were fixed, else the last closing."""
+    """Span, centre, count, wind and status from its complaints: open while any is open
+    (with the status of the one changed last), else fixed when all were fixed, else the
+    last closing. The wind is the first measured among its complaints."""
     complaints = list(
         session.scalars(
             select(Complaint)
@@ -209,6 +219,8 @@ def refresh_incident(session: Session, incident: ComplaintIncident, *, now: date
         incident.peak_station = next(
             (p for p in (peak_station(c.evidence) for c in complaints) if p), None
         )
+    if incident.wind_sector is None:
+        incident.wind_sector = next((w for w in (_sector(c) for c in complaints) if w), None)
     still_open = [c for c in complaints if not c.status.closed]
     if still_open:
         incident.status = still_open[-1].status

@@ -128,6 +128,9 @@ class ComplaintIncident(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     village: Mapped[str | None] = mapped_column(String(200))
     peak_station: Mapped[str | None] = mapped_column(String(64))
+    wind_sector: Mapped[str | None] = mapped_column(String(2))
+    """Where the wind came from, the first measured among its complaints (for "downwind of
+    the same source")."""
     """The station whose measured peak the complaints share, if any."""
     complaint_count: Mapped[int] = mapped_column(Integer)
     fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

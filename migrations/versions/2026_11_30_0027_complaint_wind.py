@@ -1,4 +1,5 @@
-"""The wind measured near a complaint when it happened, kept with its evidence.
+"""The wind measured near a complaint when it happened, kept with its evidence, and the
+sector of an incident's first complaint, to group complaints downwind of one source.
 
 Revision ID: 0027
 Revises: 0026
@@ -20,9 +21,13 @@ def upgrade() -> None:
     with op.batch_alter_table("complaint") as batch:
         batch.add_column(sa.Column("wind_from_degrees", sa.Float(), nullable=True))
         batch.add_column(sa.Column("wind_speed", sa.Float(), nullable=True))
+    with op.batch_alter_table("complaint_incident") as batch:
+        batch.add_column(sa.Column("wind_sector", sa.String(2), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("complaint_incident") as batch:
+        batch.drop_column("wind_sector")
     with op.batch_alter_table("complaint") as batch:
         batch.drop_column("wind_speed")
         batch.drop_column("wind_from_degrees")

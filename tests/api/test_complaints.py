@@ -431,6 +431,15 @@ def test_the_wind_of_that_hour_is_kept_with_the_evidence(api: Api, place: dict[s
     # Weighted by speed (2 m/s from 350°, 4 m/s from 10°): a little east of north.
     assert public["wind_from_degrees"] == pytest.approx(3.3, abs=0.1)
     assert public["wind_speed"] == 3
+    # 4 km south, further than the 2 km of "near", but downwind of the same source in that
+    # north wind: the same incident.
+    south = submit(api, kind="dust", latitude="14.645", longitude="100.871", time=then)
+    incident = api.client.get(f"/complaints/{windy['id']}").json()["incident"]
+    assert incident is not None
+    assert api.client.get(f"/complaints/{south['id']}").json()["incident"] == incident
+    # As far to the east, across the wind: an incident of its own.
+    east = submit(api, kind="dust", latitude="14.681", longitude="100.908", time=then)
+    assert api.client.get(f"/complaints/{east['id']}").json()["incident"] != incident
     # A complaint far from any wind station has none.
     far = submit(api, kind="dust", village="Far", time=then)
     assert api.client.get(f"/complaints/{far['id']}").json()["wind_sector"] is None

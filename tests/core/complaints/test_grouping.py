@@ -3,11 +3,13 @@ the nearest station; the choice never depends on the order of the candidates."""
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 
 from core.complaints.grouping import (
     NEAR_KM,
     TIME_WINDOW,
+    WIND_RADIUS_KM,
     Candidate,
     Sighting,
     choose_incident,
@@ -18,6 +20,8 @@ T0 = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)
 LAT, LON = 14.68, 100.87
 KM_NORTH = 1 / 111.2
 """One kilometre north, in degrees of latitude."""
+KM_EAST = 1 / (111.32 * math.cos(math.radians(LAT)))
+"""One kilometre east, in degrees of longitude at LAT."""
 
 
 def no_peak(_station: str, _first: datetime, _last: datetime) -> bool:
@@ -37,6 +41,7 @@ def incident(
     lon: float | None = LON,
     village: str | None = "Na Phra Lan",
     peak: str | None = None,
+    wind: str | None = None,
 ) -> Candidate:
     return Candidate(
         id=id,
@@ -46,6 +51,7 @@ def incident(
         longitude=lon,
         village=village,
         peak_station=peak,
+        wind_sector=wind,
     )
 
 
@@ -56,13 +62,16 @@ def sighting(
     point: bool = True,
     village: str | None = "Na Phra Lan",
     peak: str | None = None,
+    km_east: float = 0.0,
+    wind: str | None = None,
 ) -> Sighting:
     return Sighting(
         at=at,
         latitude=LAT + km_north * KM_NORTH if point else None,
-        longitude=LON if point else None,
+        longitude=LON + km_east * KM_EAST if point else None,
         village=village,
         peak_station=peak,
+        wind_sector=wind,
     )
 
 
@@ -125,3 +134,22 @@ def test_ties_go_to_the_closest_in_time_then_the_oldest() -> None:
     now = incident(6, start=T0)
     twin = incident(7, start=T0)
     assert choose_incident([twin, before, now], sighting(), no_peak) == now
+
+
+def test_downwind_of_the_same_source_is_the_same_event_along_the_wind_only() -> None:
+    # North-east wind: a village 4 km to the south-west lies in the same plume.
+    source_side = incident(wind="NE")
+    along = sighting(km_north=-2.83, km_east=-2.83, wind="NE")
+    assert same_event(source_side, along, no_peak)
+    # As far away but across the wind (to the south-east): another event.
+    across = sighting(km_north=-2.83, km_east=2.83, wind="NE")
+    assert not same_event(source_side, across, no_peak)
+    # Along the wind but with another wind, no wind measured, too far, or too late: not by wind.
+    assert not same_event(source_side, sighting(km_north=-2.83, km_east=-2.83, wind="E"), no_peak)
+    assert not same_event(source_side, sighting(km_north=-2.83, km_east=-2.83), no_peak)
+    far = WIND_RADIUS_KM / math.sqrt(2) + 0.1
+    assert not same_event(source_side, sighting(km_north=-far, km_east=-far, wind="NE"), no_peak)
+    late = T0 + TIME_WINDOW + timedelta(minutes=1)
+    assert not same_event(
+        source_side, sighting(late, km_north=-2.83, km_east=-2.83, wind="NE"), no_peak
+    )
