@@ -580,14 +580,40 @@ def reporter_reply(
         complaint.status = ComplaintStatus.CONFIRMED
         complaint.fixed_at = None
     complaint.updated_at = now
+    _reporter_step(
+        session,
+        complaint,
+        status_before=previous,
+        note=data.note.strip(),
+        public=False,
+        before=before,
+        after=_snapshot(complaint) | {"reporter_reply": True},
+        now=now,
+    )
+    _refresh_incident_of(session, complaint, now=now)
+    return private_complaint(session, public_id, token=token, viewer=ANONYMOUS, now=now)
+
+
+def _reporter_step(
+    session: Session,
+    complaint: Complaint,
+    *,
+    status_before: ComplaintStatus,
+    note: str,
+    public: bool,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    now: datetime,
+) -> None:
+    """What the reporter did through the private link, as an update and in the audit log."""
     session.add(
         ComplaintUpdate(
             complaint_id=complaint.id,
-            status_before=previous,
+            status_before=status_before,
             status=complaint.status,
             organisation_id=complaint.organisation_id,
-            note=data.note.strip(),
-            public=False,
+            note=note,
+            public=public,
             author="reporter",
             created_at=now,
         )
@@ -600,10 +626,8 @@ def reporter_reply(
         entity="complaint",
         entity_id=complaint.public_id,
         before=before,
-        after=_snapshot(complaint) | {"reporter_reply": True},
+        after=after,
     )
-    _refresh_incident_of(session, complaint, now=now)
-    return private_complaint(session, public_id, token=token, viewer=ANONYMOUS, now=now)
 
 
 def reporter_still_fixed(
@@ -615,27 +639,15 @@ def reporter_still_fixed(
         raise InvalidInput("only a fixed complaint can be confirmed as still fixed")
     complaint.updated_at = now
     complaint.follow_up_asked_at = complaint.follow_up_asked_at or now
-    session.add(
-        ComplaintUpdate(
-            complaint_id=complaint.id,
-            status_before=complaint.status,
-            status=complaint.status,
-            organisation_id=complaint.organisation_id,
-            note=STILL_FIXED_NOTE,
-            public=True,
-            author="reporter",
-            created_at=now,
-        )
-    )
-    session.flush()
-    record_change(
+    _reporter_step(
         session,
-        actor=Principal(label="complaint reporter"),
-        action="update",
-        entity="complaint",
-        entity_id=complaint.public_id,
+        complaint,
+        status_before=complaint.status,
+        note=STILL_FIXED_NOTE,
+        public=True,
         before=None,
         after={"still_fixed": True},
+        now=now,
     )
     return private_complaint(session, public_id, token=token, viewer=ANONYMOUS, now=now)
 
